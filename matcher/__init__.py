@@ -1,0 +1,97 @@
+"""Research Partners: matching criminal-justice agencies with university researchers."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+from flask import Flask
+
+from matcher.config import DEV_SECRET_KEY, Config
+
+
+def create_app(config: type[Config] | dict | None = None) -> Flask:
+    """Build the application: config, extensions, blueprints, CLI, error pages."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=os.path.join(root, "templates"),
+        static_folder=os.path.join(root, "static"),
+    )
+    load_config(app, config)
+    configure_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    register_request_hooks(app)
+    return app
+
+
+def load_config(app: Flask, config: type[Config] | dict | None) -> None:
+    """Apply the config class (or a dict of overrides) and the SQLite default."""
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        os.makedirs(app.instance_path, exist_ok=True)
+        path = os.path.join(app.instance_path, "matcher.sqlite3")
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    if app.config["ENV_NAME"] == "production" and app.config["SECRET_KEY"] in ("", DEV_SECRET_KEY):
+        raise RuntimeError("Set SECRET_KEY to a long random value before running in production.")
+
+
+def configure_logging(app: Flask) -> None:
+    """Send the app's log records to stderr."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    app.logger.handlers[:] = [handler]
+    app.logger.setLevel(logging.DEBUG if app.debug else logging.INFO)
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind every extension object to this app."""
+    from matcher import auth
+    from matcher.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    auth.init_login(login_manager)
+    login_manager.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount one blueprint per area of the site."""
+    from matcher.agencies import bp as agencies_bp
+    from matcher.coordinators import bp as coordinators_bp
+    from matcher.directory import bp as directory_bp
+    from matcher.errors import register_error_pages
+    from matcher.home import bp as home_bp
+    from matcher.researchers import bp as researchers_bp
+
+    app.register_blueprint(home_bp)
+    app.register_blueprint(directory_bp, url_prefix="/directory")
+    app.register_blueprint(researchers_bp, url_prefix="/researchers")
+    app.register_blueprint(agencies_bp, url_prefix="/agencies")
+    app.register_blueprint(coordinators_bp, url_prefix="/coordinators")
+    register_error_pages(app)
+
+
+def register_commands(app: Flask) -> None:
+    """Add the `flask` commands."""
+    from matcher.cli import register_cli
+
+    register_cli(app)
+
+
+def register_request_hooks(app: Flask) -> None:
+    """Security headers on every response; template helpers."""
+    from matcher import security, template_helpers
+
+    security.init_app(app)
+    template_helpers.init_app(app)

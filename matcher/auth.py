@@ -1,0 +1,66 @@
+"""Who is signed in: coordinators (password) and researchers (e-mailed link)."""
+
+from __future__ import annotations
+
+import time
+from functools import wraps
+
+from flask import abort, session
+from flask_login import LoginManager, current_user
+
+from matcher.extensions import db
+
+RESEARCHER_EXPIRY_KEY = "researcher_session_expires"
+
+
+def load_user(identity: str):
+    """Turn a session identity such as 'coordinator:3' back into its account."""
+    from matcher.models import Coordinator, Researcher
+
+    kind, _, raw_id = identity.partition(":")
+    if not raw_id.isdigit():
+        return None
+    if kind == "coordinator":
+        return db.session.get(Coordinator, int(raw_id))
+    if kind == "researcher":
+        if session.get(RESEARCHER_EXPIRY_KEY, 0) < time.time():
+            return None
+        return db.session.get(Researcher, int(raw_id))
+    return None
+
+
+def init_login(manager: LoginManager) -> None:
+    """Configure Flask-Login for both kinds of account."""
+    manager.user_loader(load_user)
+    manager.login_view = "coordinators.sign_in"
+    manager.login_message = "Please sign in as a coordinator to see that page."
+    manager.session_protection = "strong"
+
+
+def is_coordinator() -> bool:
+    """Whether the current visitor is a signed-in coordinator."""
+    from matcher.models import Coordinator
+
+    return current_user.is_authenticated and isinstance(current_user._get_current_object(), Coordinator)
+
+
+def is_researcher() -> bool:
+    """Whether the current visitor is a researcher signed in through an e-mailed link."""
+    from matcher.models import Researcher
+
+    return current_user.is_authenticated and isinstance(current_user._get_current_object(), Researcher)
+
+
+def coordinator_required(view):
+    """Refuse the view to anyone but a signed-in coordinator (403 for researchers)."""
+    from matcher.extensions import login_manager
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not is_coordinator():
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped

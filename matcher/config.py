@@ -1,0 +1,95 @@
+"""Settings read from environment variables, with safe development defaults."""
+
+from __future__ import annotations
+
+import os
+
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _normalise_database_url(url: str) -> str:
+    """Accept the common postgres:// spellings and use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    """Production-capable settings; every value can be set from the environment."""
+
+    ENV_NAME = os.environ.get("MATCHER_ENV", "development")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = _normalise_database_url(os.environ.get("DATABASE_URL", ""))
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 1024 * 1024))
+
+    # Mail: with no MAIL_SERVER, messages are logged and stay readable in the outbox.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", 25))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "Research Partners <no-reply@research-partners.example>")
+    COORDINATOR_EMAILS = [
+        e.strip() for e in os.environ.get("COORDINATOR_EMAILS", "").split(",") if e.strip()
+    ]
+    SITE_URL = os.environ.get("SITE_URL", "")
+
+    # Sessions and cookies.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", ENV_NAME == "production")
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    PERMANENT_SESSION_LIFETIME = int(os.environ.get("SESSION_LIFETIME_SECONDS", 8 * 3600))
+
+    # Links sent by e-mail (seconds).
+    CONFIRM_LINK_MAX_AGE = int(os.environ.get("CONFIRM_LINK_MAX_AGE", 7 * 24 * 3600))
+    SIGNIN_LINK_MAX_AGE = int(os.environ.get("SIGNIN_LINK_MAX_AGE", 3600))
+    RESEARCHER_SESSION_SECONDS = int(os.environ.get("RESEARCHER_SESSION_SECONDS", 2 * 3600))
+    PROFILE_STALE_DAYS = int(os.environ.get("PROFILE_STALE_DAYS", 365))
+
+    # Abuse protection.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    FORM_RATE_LIMIT = os.environ.get("FORM_RATE_LIMIT", "10 per hour")
+
+    # Matching: weights of each part of the blended score.
+    MATCH_WEIGHTS = {
+        "text": float(os.environ.get("MATCH_WEIGHT_TEXT", 0.55)),
+        "topics": float(os.environ.get("MATCH_WEIGHT_TOPICS", 0.15)),
+        "help": float(os.environ.get("MATCH_WEIGHT_HELP", 0.10)),
+        "distance": float(os.environ.get("MATCH_WEIGHT_DISTANCE", 0.10)),
+        "terms": float(os.environ.get("MATCH_WEIGHT_TERMS", 0.05)),
+        "capacity": float(os.environ.get("MATCH_WEIGHT_CAPACITY", 0.05)),
+    }
+    SUGGESTIONS_PER_PROBLEM = int(os.environ.get("SUGGESTIONS_PER_PROBLEM", 10))
+
+    SEED_DIR = os.environ.get(
+        "SEED_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "seed")
+    )
+
+
+class TestConfig(Config):
+    """Settings for the test suite: isolated database, no CSRF, no rate limits, fast links."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = _normalise_database_url(
+        os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    )
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    MAIL_SERVER = ""
+    SESSION_COOKIE_SECURE = False
+    COORDINATOR_EMAILS = ["coordinators@example.org"]

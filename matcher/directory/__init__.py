@@ -1,0 +1,7 @@
+"""The public directory of researchers and research centres."""
+
+from flask import Blueprint
+
+bp = Blueprint("directory", __name__)
+
+from matcher.directory import views  # noqa: E402,F401

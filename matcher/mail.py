@@ -1,0 +1,104 @@
+"""The outbox: messages are stored in the caller's transaction, then sent after it commits."""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app, render_template
+from sqlalchemy import select, update
+
+from matcher.extensions import db
+from matcher.models import OutboxMessage
+from matcher.models.types import utcnow
+
+
+def queue_email(to: str, subject: str, template: str, kind: str = "", **context) -> OutboxMessage:
+    """Store a message rendered from templates/emails/<template>.txt; the caller commits."""
+    body = render_template(f"emails/{template}.txt", **context)
+    message = OutboxMessage(to=to, subject=subject, body=body, kind=kind or template)
+    db.session.add(message)
+    return message
+
+
+def coordinator_addresses() -> list[str]:
+    """Where notices for coordinators go: COORDINATOR_EMAILS, else every active coordinator."""
+    from matcher.models import Coordinator
+
+    configured = current_app.config.get("COORDINATOR_EMAILS") or []
+    if configured:
+        return list(configured)
+    return list(db.session.scalars(select(Coordinator.email).where(Coordinator.active)))
+
+
+def deliver_pending(ids: list[int] | None = None, include_failed: bool = False) -> dict[str, int]:
+    """Send pending messages (all, or the given ids); each is claimed first so it goes out once."""
+    states = ["pending", "failed"] if include_failed else ["pending"]
+    query = select(OutboxMessage.id).where(OutboxMessage.status.in_(states)).order_by(OutboxMessage.id)
+    if ids is not None:
+        query = query.where(OutboxMessage.id.in_(ids))
+    counts = {"sent": 0, "logged": 0, "failed": 0}
+    for message_id in list(db.session.scalars(query)):
+        if not _claim(message_id, states):
+            continue
+        message = db.session.get(OutboxMessage, message_id)
+        outcome = _send(message)
+        counts[outcome] += 1
+    return counts
+
+
+def _claim(message_id: int, states: list[str]) -> bool:
+    """Mark a message as being sent, unless another process already did."""
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status.in_(states))
+        .values(status="sending", attempts=OutboxMessage.attempts + 1)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def _send(message: OutboxMessage) -> str:
+    """Send one claimed message over SMTP, or log it when no server is configured."""
+    config = current_app.config
+    if not config.get("MAIL_SERVER"):
+        current_app.logger.info(
+            "E-mail (no MAIL_SERVER set) to %s: %s\n%s", message.to, message.subject, message.body
+        )
+        message.status, message.sent_at = "logged", utcnow()
+        db.session.commit()
+        return "logged"
+    try:
+        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
+            if config.get("MAIL_USE_TLS"):
+                smtp.starttls()
+            if config.get("MAIL_USERNAME"):
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+            smtp.send_message(_as_email(message, config["MAIL_SENDER"]))
+    except (OSError, smtplib.SMTPException) as error:
+        current_app.logger.warning("Could not send message %s to %s: %s", message.id, message.to, error)
+        message.status, message.last_error = "failed", str(error)[:500]
+        db.session.commit()
+        return "failed"
+    message.status, message.sent_at, message.last_error = "sent", utcnow(), ""
+    db.session.commit()
+    return "sent"
+
+
+def _as_email(message: OutboxMessage, sender: str) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = message.to
+    email["Subject"] = message.subject
+    email.set_content(message.body)
+    return email
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for e-mails, using SITE_URL when set (behind a proxy)."""
+    from flask import url_for
+
+    site = current_app.config.get("SITE_URL")
+    if site:
+        return site.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)

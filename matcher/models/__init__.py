@@ -1,0 +1,23 @@
+"""The data model, one module per area; import models from here."""
+
+from matcher.models.accounts import Coordinator
+from matcher.models.audit import AuditEvent
+from matcher.models.matching import CorpusVersion, Partnership, PartnershipEvent, Suggestion
+from matcher.models.outbox import OutboxMessage
+from matcher.models.problems import Problem, ProblemUpdate
+from matcher.models.researchers import Publication, ResearchCentre, Researcher
+
+__all__ = [
+    "AuditEvent",
+    "Coordinator",
+    "CorpusVersion",
+    "OutboxMessage",
+    "Partnership",
+    "PartnershipEvent",
+    "Problem",
+    "ProblemUpdate",
+    "Publication",
+    "ResearchCentre",
+    "Researcher",
+    "Suggestion",
+]

@@ -1,0 +1,35 @@
+"""Coordinator accounts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from matcher.extensions import db
+from matcher.models.types import utcnow
+
+
+class Coordinator(UserMixin, db.Model):
+    """A staff member who reviews suggestions and introduces partners."""
+
+    __tablename__ = "coordinators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_sign_in_at: Mapped[datetime | None]
+
+    def get_id(self) -> str:
+        """Session identity for Flask-Login, distinct from researchers'."""
+        return f"coordinator:{self.id}"
+
+    @property
+    def is_active(self) -> bool:
+        """Deactivated coordinators cannot sign in."""
+        return self.active

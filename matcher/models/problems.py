@@ -1,0 +1,86 @@
+"""Agencies' problem statements and the follow-ups appended to them."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from matcher.extensions import db
+from matcher.models.types import SlugList, utcnow
+
+
+def new_status_token() -> str:
+    """A long random token: the agency's only way into its status page."""
+    return secrets.token_urlsafe(32)
+
+
+class Problem(db.Model):
+    """A problem statement submitted by an agency."""
+
+    __tablename__ = "problems"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_status_token)
+    agency_name: Mapped[str] = mapped_column(String(200))
+    agency_type: Mapped[str] = mapped_column(String(40), index=True)
+    contact_name: Mapped[str] = mapped_column(String(120))
+    contact_role: Mapped[str] = mapped_column(String(120), default="")
+    email: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    city: Mapped[str] = mapped_column(String(100))
+    state: Mapped[str] = mapped_column(String(2), index=True)
+    zip: Mapped[str] = mapped_column(String(5))
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    topics: Mapped[list[str]] = mapped_column(SlugList, default=list)
+    help_wanted: Mapped[list[str]] = mapped_column(SlugList, default=list)
+    data_available: Mapped[list[str]] = mapped_column(SlugList, default=list)
+    data_other: Mapped[str] = mapped_column(String(300), default="")
+    evaluation_design: Mapped[str] = mapped_column(String(40), default="not-sure")
+    timeline: Mapped[str] = mapped_column(String(120), default="")
+    funding: Mapped[str] = mapped_column(String(20), default="none")
+    funding_deadline: Mapped[date | None]
+    max_distance_miles: Mapped[int | None]
+    show_agency_name: Mapped[bool] = mapped_column(default=False)
+    avoid: Mapped[str] = mapped_column(Text, default="")
+    preferred_researcher_id: Mapped[int | None] = mapped_column(
+        ForeignKey("researchers.id", ondelete="SET NULL")
+    )
+    status: Mapped[str] = mapped_column(String(20), default="new", index=True)
+    withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
+    is_sample: Mapped[bool] = mapped_column(default=False)
+    sample_key: Mapped[str | None] = mapped_column(String(20), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    suggestions_computed_at: Mapped[datetime | None]
+
+    updates: Mapped[list[ProblemUpdate]] = relationship(
+        back_populates="problem",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ProblemUpdate.created_at",
+    )
+    preferred_researcher = relationship("Researcher")
+
+
+class ProblemUpdate(db.Model):
+    """Text appended to a statement: agency information, coordinator questions, notes."""
+
+    __tablename__ = "problem_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    problem_id: Mapped[int] = mapped_column(
+        ForeignKey("problems.id", ondelete="CASCADE"), index=True
+    )
+    author: Mapped[str] = mapped_column(String(20))  # "agency" or "coordinator"
+    kind: Mapped[str] = mapped_column(String(20))  # info, question, note, withdrawal, status
+    body: Mapped[str] = mapped_column(Text)
+    visible_to_agency: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    problem: Mapped[Problem] = relationship(back_populates="updates")

@@ -1,0 +1,107 @@
+"""Researchers, their publications, and university research centres."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from matcher.extensions import db
+from matcher.models.types import SlugList, utcnow
+
+
+class ResearchCentre(db.Model):
+    """A university research centre that researchers can join."""
+
+    __tablename__ = "research_centres"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    university: Mapped[str] = mapped_column(String(200))
+    website: Mapped[str] = mapped_column(String(300), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    city: Mapped[str] = mapped_column(String(100), default="")
+    state: Mapped[str] = mapped_column(String(2))
+    topics: Mapped[list[str]] = mapped_column(SlugList, default=list)
+    is_sample: Mapped[bool] = mapped_column(default=False)
+    sample_key: Mapped[str | None] = mapped_column(String(20), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    members: Mapped[list[Researcher]] = relationship(
+        back_populates="centre", order_by="Researcher.name"
+    )
+
+
+class Researcher(UserMixin, db.Model):
+    """A researcher's public profile, with contact details only coordinators see."""
+
+    __tablename__ = "researchers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    position: Mapped[str] = mapped_column(String(120))
+    institution: Mapped[str] = mapped_column(String(200))
+    department: Mapped[str] = mapped_column(String(200), default="")
+    centre_id: Mapped[int | None] = mapped_column(
+        ForeignKey("research_centres.id", ondelete="SET NULL"), index=True
+    )
+    city: Mapped[str] = mapped_column(String(100))
+    state: Mapped[str] = mapped_column(String(2), index=True)
+    zip: Mapped[str] = mapped_column(String(5))
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    remote: Mapped[bool] = mapped_column(default=True)
+    statement: Mapped[str] = mapped_column(Text)
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+    topics: Mapped[list[str]] = mapped_column(SlugList, default=list)
+    methods: Mapped[list[str]] = mapped_column(SlugList, default=list)
+    help_offered: Mapped[list[str]] = mapped_column(SlugList, default=list)
+    terms: Mapped[list[str]] = mapped_column(SlugList, default=list)
+    grad_students: Mapped[bool] = mapped_column(default=False)
+    capacity: Mapped[int] = mapped_column(default=1)
+    conflicts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    confirmed_at: Mapped[datetime | None]
+    hidden: Mapped[bool] = mapped_column(default=False)
+    reminder_sent_at: Mapped[datetime | None]
+    is_sample: Mapped[bool] = mapped_column(default=False)
+    sample_key: Mapped[str | None] = mapped_column(String(20), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    centre: Mapped[ResearchCentre | None] = relationship(back_populates="members")
+    publications: Mapped[list[Publication]] = relationship(
+        back_populates="researcher",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Publication.position",
+    )
+
+    def get_id(self) -> str:
+        """Session identity for Flask-Login, distinct from coordinators'."""
+        return f"researcher:{self.id}"
+
+    @property
+    def is_listed(self) -> bool:
+        """Whether the profile shows in the directory and can be matched."""
+        return self.confirmed_at is not None and not self.hidden
+
+
+class Publication(db.Model):
+    """One publication on a researcher's profile."""
+
+    __tablename__ = "publications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    researcher_id: Mapped[int] = mapped_column(
+        ForeignKey("researchers.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str] = mapped_column(String(300))
+    year: Mapped[int | None]
+    abstract: Mapped[str] = mapped_column(Text, default="")
+    link: Mapped[str] = mapped_column(String(300), default="")
+
+    researcher: Mapped[Researcher] = relationship(back_populates="publications")

@@ -1,0 +1,7 @@
+"""Researchers: registration, confirmation and self-service profiles."""
+
+from flask import Blueprint
+
+bp = Blueprint("researchers", __name__)
+
+from matcher.researchers import views  # noqa: E402,F401

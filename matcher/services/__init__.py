@@ -1,0 +1,1 @@
+"""Domain operations: one transaction each, called by views, CLI and API alike."""

@@ -1,0 +1,26 @@
+"""The researcher corpus version: bumped on every profile change so every process refits."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from matcher.extensions import db
+from matcher.models import CorpusVersion
+from matcher.models.types import utcnow
+
+
+def current_version() -> int:
+    """The corpus version stored in the database (0 before any change)."""
+    version = db.session.scalar(select(CorpusVersion.version).where(CorpusVersion.id == 1))
+    return version or 0
+
+
+def bump_version() -> None:
+    """Record, inside the caller's transaction, that profiles changed."""
+    result = db.session.execute(
+        update(CorpusVersion)
+        .where(CorpusVersion.id == 1)
+        .values(version=CorpusVersion.version + 1, changed_at=utcnow())
+    )
+    if result.rowcount == 0:
+        db.session.add(CorpusVersion(id=1, version=1, changed_at=utcnow()))

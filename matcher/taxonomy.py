@@ -1,0 +1,163 @@
+"""The shared vocabulary: one source of truth for forms, seed data, matching and reports.
+
+Each vocabulary is an ordered tuple of (slug, label) pairs. Slugs are stored in the
+database and used in seed files; labels are what people read.
+"""
+
+from __future__ import annotations
+
+Vocabulary = tuple[tuple[str, str], ...]
+
+TOPICS: Vocabulary = (
+    ("burglary", "Burglary"),
+    ("gun-violence", "Gun violence"),
+    ("focused-deterrence", "Focused deterrence / group violence"),
+    ("hot-spots", "Crime hot spots and places"),
+    ("repeat-victimization", "Repeat victimization"),
+    ("gangs", "Gangs"),
+    ("youth-crime", "Youth and juvenile crime"),
+    ("domestic-violence", "Domestic and intimate-partner violence"),
+    ("robbery", "Robbery"),
+    ("vehicle-crime", "Vehicle crime"),
+    ("drug-markets", "Drug markets and opioids"),
+    ("mental-health-crisis", "Mental-health crisis response"),
+    ("traffic-safety", "Traffic safety"),
+    ("community-trust", "Community trust, legitimacy and procedural justice"),
+    ("police-technology", "Use of force and police technology"),
+    ("reentry-supervision", "Re-entry, probation and parole"),
+    ("victim-services", "Victim services"),
+    ("crime-analysis", "Crime analysis and data capacity"),
+)
+
+HELP_KINDS: Vocabulary = (
+    ("advice", "Advice on crime, interventions and evaluations"),
+    ("evaluation", "Program evaluation"),
+    ("grant-partnership", "Partnership on grant submissions"),
+    ("data-exchange", "Exchange of data and analysis"),
+    ("consultancy", "Consultancy agreement"),
+    ("training", "Training and technical assistance"),
+    ("guest-lectures", "Guest lectures and speakers"),
+)
+
+METHODS: Vocabulary = (
+    ("rct", "Randomized controlled trials"),
+    ("quasi-experimental", "Quasi-experimental designs"),
+    ("crime-mapping", "Crime analysis and mapping (GIS)"),
+    ("surveys", "Surveys"),
+    ("qualitative", "Qualitative and interview research"),
+    ("cost-benefit", "Cost-benefit analysis"),
+    ("systematic-review", "Systematic review and meta-analysis"),
+    ("network-analysis", "Social network analysis"),
+    ("statistical-modelling", "Statistical and predictive modeling"),
+)
+
+TERMS: Vocabulary = (
+    ("free", "Free of charge"),
+    ("fee", "Consulting fee"),
+    ("joint-grant", "Joint grant application"),
+    ("negotiable", "Negotiable"),
+)
+
+AGENCY_TYPES: Vocabulary = (
+    ("municipal-police", "Municipal police department"),
+    ("sheriff", "Sheriff's office"),
+    ("state-police", "State police"),
+    ("prosecutor", "Prosecutor (district or state's attorney)"),
+    ("probation-parole", "Probation and parole"),
+    ("corrections", "Jail or prison"),
+    ("courts", "Court"),
+    ("government", "City or county government"),
+    ("school-district", "School district"),
+    ("community-organization", "Community or social-service organization"),
+    ("victim-services", "Victim-service provider"),
+)
+
+DATA_SOURCES: Vocabulary = (
+    ("calls-for-service", "Calls for service"),
+    ("incidents-rms", "Crime incidents (RMS)"),
+    ("arrests", "Arrests"),
+    ("cad", "Computer-aided dispatch (CAD)"),
+    ("surveys", "Surveys"),
+    ("other", "Other"),
+)
+
+EVALUATION_DESIGNS: Vocabulary = (
+    ("none", "No evaluation needed"),
+    ("not-sure", "Not sure yet: advise us"),
+    ("rct", "Randomized controlled trial"),
+    ("quasi-experimental", "Quasi-experimental comparison"),
+    ("process", "Process or implementation evaluation"),
+    ("cost-benefit", "Cost-benefit analysis"),
+)
+
+FUNDING: Vocabulary = (
+    ("none", "No budget"),
+    ("fee", "Can pay a fee"),
+    ("grant", "Applying for a grant"),
+)
+
+PROBLEM_STATUSES: Vocabulary = (
+    ("new", "New"),
+    ("under-review", "Under review"),
+    ("introduced", "Researchers introduced"),
+    ("partnered", "Partnership under way"),
+    ("closed", "Closed"),
+    ("withdrawn", "Withdrawn"),
+)
+
+PARTNERSHIP_STAGES: Vocabulary = (
+    ("introduced", "Introduced"),
+    ("first-meeting", "First meeting"),
+    ("agreement", "Agreement or MOU"),
+    ("data-access", "Data access / IRB"),
+    ("under-way", "Under way"),
+    ("report-delivered", "Report delivered"),
+    ("closed", "Closed"),
+    ("declined", "Researcher declined"),
+)
+
+PARTNERSHIP_OUTCOMES: Vocabulary = (
+    ("evaluation-completed", "Evaluation completed"),
+    ("results-published", "Results published"),
+    ("ended-without-project", "Ended without a project"),
+)
+
+SUGGESTION_DECISIONS: Vocabulary = (
+    ("pending", "Pending"),
+    ("shortlisted", "Shortlisted"),
+    ("rejected", "Rejected"),
+    ("introduced", "Introduced"),
+)
+
+US_STATES: Vocabulary = (
+    ("AL", "Alabama"), ("AK", "Alaska"), ("AZ", "Arizona"), ("AR", "Arkansas"),
+    ("CA", "California"), ("CO", "Colorado"), ("CT", "Connecticut"), ("DE", "Delaware"),
+    ("DC", "District of Columbia"), ("FL", "Florida"), ("GA", "Georgia"), ("HI", "Hawaii"),
+    ("ID", "Idaho"), ("IL", "Illinois"), ("IN", "Indiana"), ("IA", "Iowa"),
+    ("KS", "Kansas"), ("KY", "Kentucky"), ("LA", "Louisiana"), ("ME", "Maine"),
+    ("MD", "Maryland"), ("MA", "Massachusetts"), ("MI", "Michigan"), ("MN", "Minnesota"),
+    ("MS", "Mississippi"), ("MO", "Missouri"), ("MT", "Montana"), ("NE", "Nebraska"),
+    ("NV", "Nevada"), ("NH", "New Hampshire"), ("NJ", "New Jersey"), ("NM", "New Mexico"),
+    ("NY", "New York"), ("NC", "North Carolina"), ("ND", "North Dakota"), ("OH", "Ohio"),
+    ("OK", "Oklahoma"), ("OR", "Oregon"), ("PA", "Pennsylvania"), ("PR", "Puerto Rico"),
+    ("RI", "Rhode Island"), ("SC", "South Carolina"), ("SD", "South Dakota"),
+    ("TN", "Tennessee"), ("TX", "Texas"), ("UT", "Utah"), ("VT", "Vermont"),
+    ("VA", "Virginia"), ("WA", "Washington"), ("WV", "West Virginia"),
+    ("WI", "Wisconsin"), ("WY", "Wyoming"),
+)
+
+
+def slugs(vocabulary: Vocabulary) -> tuple[str, ...]:
+    """Return the slugs of a vocabulary, in order."""
+    return tuple(slug for slug, _ in vocabulary)
+
+
+def label(vocabulary: Vocabulary, slug: str) -> str:
+    """Return the human label for a slug, or the slug itself when unknown."""
+    return dict(vocabulary).get(slug, slug)
+
+
+def labels(vocabulary: Vocabulary, chosen: list[str] | tuple[str, ...]) -> list[str]:
+    """Return the labels of the chosen slugs, in vocabulary order."""
+    wanted = set(chosen)
+    return [text for slug, text in vocabulary if slug in wanted]

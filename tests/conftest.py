@@ -1,0 +1,123 @@
+"""Shared fixtures: the app on a test database, a client, a live server, SMTP and Chromium."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+from sqlalchemy import text
+
+from matcher import create_app
+from matcher.config import TestConfig
+from matcher.extensions import db as _db
+
+pytest_plugins = ["tests.fixtures.smtp", "tests.fixtures.browser"]
+
+
+def test_database_url(tmp_dir: str) -> str:
+    """PostgreSQL when TEST_DATABASE_URL says so, else an SQLite file (shared by server threads)."""
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{os.path.join(tmp_dir, 'test.sqlite3')}"
+
+
+def is_postgres() -> bool:
+    """Whether this test run uses PostgreSQL."""
+    return (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgresql")
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    """One application for the session, with a freshly created schema."""
+    url = test_database_url(str(tmp_path_factory.mktemp("db")))
+    application = create_app(type("SessionConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
+    with application.app_context():
+        _db.drop_all()
+        _db.create_all()
+    yield application
+    with application.app_context():
+        _db.session.remove()
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_tables(request):
+    """Empty every table after each test that used the app, so tests never see each other's rows."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    application = request.getfixturevalue("app")
+    with application.app_context():
+        _db.session.remove()
+        tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
+        with _db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            else:
+                for name in tables:
+                    connection.execute(text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture
+def app_ctx(app):
+    """An application context for tests that call services directly."""
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def db(app_ctx):
+    """The database extension inside an app context."""
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    """A test client for the session's app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner for `flask` commands."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def config_override(app):
+    """Change app settings for one test and restore them afterwards."""
+    saved: dict = {}
+
+    def override(**values):
+        for key, value in values.items():
+            saved.setdefault(key, app.config.get(key))
+            app.config[key] = value
+
+    yield override
+    app.config.update(saved)
+
+
+@pytest.fixture(scope="session")
+def seed_dir():
+    """The repository's sample data folder."""
+    return os.path.join(os.path.dirname(os.path.dirname(__file__)), "seed")
+
+
+@pytest.fixture
+def seeded(db, seed_dir):
+    """The sample data, loaded."""
+    from matcher.services.seed import load_sample_data
+
+    return load_sample_data(seed_dir)
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app served by a real HTTP server on a free loopback port."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
