@@ -1,6 +1,8 @@
 """Security headers applied to every response."""
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app
+
+from matcher.extensions import limiter
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -25,3 +27,8 @@ def add_security_headers(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     """Register the header hook."""
     app.after_request(add_security_headers)
+
+
+def form_rate_limit():
+    """Per-client limit on POSTs of a public form (FORM_RATE_LIMIT, e.g. '10 per hour')."""
+    return limiter.limit(lambda: current_app.config["FORM_RATE_LIMIT"], methods=["POST"])

@@ -1,0 +1,62 @@
+"""Form pieces shared by every area: honeypot, checkbox lists, ZIP and e-mail checks."""
+
+from __future__ import annotations
+
+from email_validator import EmailNotValidError, validate_email
+from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, StringField, widgets
+from wtforms.validators import ValidationError
+
+from matcher.services.geo import zip_problem
+from matcher.taxonomy import Vocabulary
+
+
+class ProtectedForm(FlaskForm):
+    """A public form with a hidden honeypot field that people never fill in but bots do."""
+
+    website = StringField("Leave this field empty")
+
+    def is_bot(self) -> bool:
+        """Whether the honeypot was filled in."""
+        return bool((self.website.data or "").strip())
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes, one per vocabulary entry."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+    def pre_validate(self, form) -> None:
+        """Accept only known choices, with a readable message."""
+        known = {value for value, _ in self.choices}
+        if any(value not in known for value in self.data or []):
+            raise ValidationError("Please choose only from the options listed.")
+
+
+def vocabulary_choices(vocabulary: Vocabulary) -> list[tuple[str, str]]:
+    """WTForms choices from a taxonomy vocabulary."""
+    return list(vocabulary)
+
+
+def check_email(form, field) -> None:
+    """Validate e-mail syntax (no DNS lookups) and store the normalised address."""
+    value = (field.data or "").strip()
+    if not value:
+        return
+    try:
+        field.data = validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise ValidationError("Please enter a valid e-mail address, like name@example.org.") from None
+
+
+def zip_matches_state(state_field: str = "state"):
+    """Validator: the ZIP exists and lies in the state chosen in the named field."""
+
+    def validate(form, field) -> None:
+        state = getattr(form, state_field).data or ""
+        message = zip_problem(field.data or "", state)
+        if message:
+            raise ValidationError(message)
+
+    return validate
