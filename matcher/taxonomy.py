@@ -105,6 +105,8 @@ PROBLEM_STATUSES: Vocabulary = (
     ("withdrawn", "Withdrawn"),
 )
 
+OPEN_PROBLEM_STATUSES = ("new", "under-review", "introduced", "partnered")
+
 PARTNERSHIP_STAGES: Vocabulary = (
     ("introduced", "Introduced"),
     ("first-meeting", "First meeting"),

@@ -3,6 +3,7 @@
 import click
 from flask import current_app
 
+from matcher.services.matching import compute_missing_suggestions
 from matcher.services.seed import load_sample_data
 
 
@@ -13,3 +14,5 @@ def seed_command(seed_dir: str | None) -> None:
     report = load_sample_data(seed_dir or current_app.config["SEED_DIR"])
     for kind in ("centres", "researchers", "problems"):
         click.echo(f"{kind:12} created {report.created[kind]:4}   already there {report.existing[kind]:4}")
+    run = compute_missing_suggestions()
+    click.echo(f"suggestions  computed for {len(run.computed)} problem(s), {len(run.failed)} failed")

@@ -24,3 +24,8 @@ def bump_version() -> None:
     )
     if result.rowcount == 0:
         db.session.add(CorpusVersion(id=1, version=1, changed_at=utcnow()))
+
+
+def changed_at():
+    """When the corpus last changed (None before any change)."""
+    return db.session.scalar(select(CorpusVersion.changed_at).where(CorpusVersion.id == 1))

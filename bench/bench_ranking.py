@@ -1,0 +1,183 @@
+"""Benchmark the text index against refitting per query and against rank_bm25.
+
+Run from the repository root:  python -m bench.bench_ranking --sizes 1000,10000,100000 --queries 200
+Each (method, size) runs in its own subprocess so its peak memory (ru_maxrss) is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+from matcher import taxonomy
+from matcher.ranking.documents import ProblemQuery, Publication, ResearcherProfile, researcher_document
+from matcher.ranking.expansions import PHRASE_EXPANSIONS, TOPIC_TERMS
+from matcher.ranking.text_index import TextIndex
+
+SEED_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "seed")
+TOPIC_SLUGS = taxonomy.slugs(taxonomy.TOPICS)
+PRACTITIONER_WORDS = "break-ins shootings crews sets frequent flyers overdoses car break-ins call-ins".split()
+
+
+def sentence_pool() -> list[str]:
+    """Sentences from the seed texts when present, else from the taxonomy and bridging table."""
+    path = os.path.join(SEED_DIR, "researchers.json")
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as handle:
+            rows = json.load(handle)
+        texts = [r.get("statement", "") for r in rows] + [
+            p.get("abstract", "") for r in rows for p in r.get("publications", [])]
+        sentences = [s.strip() for t in texts for s in re.split(r"(?<=[.!?])\s+", t) if len(s.split()) > 3]
+        if sentences:
+            return sentences
+    labels = [label for _, label in taxonomy.TOPICS + taxonomy.METHODS + taxonomy.HELP_KINDS]
+    return labels + list(TOPIC_TERMS.values()) + [words for _, words in PHRASE_EXPANSIONS]
+
+
+def made_up_words(rng: np.random.Generator, count: int) -> np.ndarray:
+    """Pronounceable nonsense words: the long tail of a real vocabulary (names, places, jargon)."""
+    syllables = np.array([c + v for c in "bcdfghklmnprstvz" for v in "aeiou"])
+    lengths = rng.integers(2, 5, size=count)
+    return np.array(["".join(rng.choice(syllables, size=n)) for n in lengths])
+
+
+class Corpus:
+    """Deterministic synthetic profiles and queries."""
+
+    def __init__(self, seed: int = 7):
+        self.rng = np.random.default_rng(seed)
+        self.sentences = sentence_pool()
+        self.tail = made_up_words(self.rng, 50_000)
+        ranks = np.arange(1, len(self.tail) + 1)
+        self.tail_p = (1 / ranks) / (1 / ranks).sum()
+
+    def _text(self, n_sentences: int, n_tail: int) -> str:
+        picked = self.rng.choice(len(self.sentences), size=n_sentences)
+        tail = self.rng.choice(self.tail, size=n_tail, p=self.tail_p)
+        return " ".join(self.sentences[i] for i in picked) + " " + " ".join(tail)
+
+    def profile(self, number: int) -> ResearcherProfile:
+        """One synthetic researcher: statement, keywords, topics and three publications."""
+        topics = list(self.rng.choice(TOPIC_SLUGS, size=2, replace=False))
+        publications = [Publication(self._text(1, 3), self._text(4, 25), 2015 + number % 10) for _ in range(3)]
+        return ResearcherProfile(f"r{number:06d}", f"Researcher {number}", self._text(4, 20),
+                                 list(self.rng.choice(self.tail[:2000], size=5)), topics, publications)
+
+    def query(self, number: int) -> ProblemQuery:
+        """One synthetic problem in practitioner words."""
+        words = " ".join(self.rng.choice(PRACTITIONER_WORDS, size=2))
+        return ProblemQuery(f"q{number}", f"Problem with {words}", self._text(3, 10),
+                            [str(self.rng.choice(TOPIC_SLUGS))])
+
+
+def latency_ms(run, queries) -> tuple[float, float]:
+    """p50 and p95 of run(query) in milliseconds."""
+    times = []
+    for query in queries:
+        start = time.perf_counter()
+        run(query)
+        times.append((time.perf_counter() - start) * 1000)
+    return float(np.percentile(times, 50)), float(np.percentile(times, 95))
+
+
+def worker(method: str, size: int, n_queries: int) -> dict:
+    """Build one method's index over size profiles and time n_queries queries."""
+    corpus = Corpus()
+    profiles = [corpus.profile(i) for i in range(size)]
+    queries = [corpus.query(i) for i in range(n_queries)]
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start = time.perf_counter()
+    if method == "index":
+        index = TextIndex().fit(profiles)
+        build = time.perf_counter() - start
+        run = lambda q: index.query(q, k=10)  # noqa: E731
+    elif method == "naive":
+        from matcher.ranking.documents import problem_document
+        documents = [researcher_document(p) for p in profiles]
+        build = time.perf_counter() - start
+
+        def run(q):
+            vectorizer = TextIndex()._new_vectorizer(1, 0.5)
+            scores = (vectorizer.fit_transform(documents) @ vectorizer.transform([problem_document(q)]).T)
+            return np.argpartition(-scores.toarray().ravel(), 10)[:10]
+    else:
+        from rank_bm25 import BM25Okapi
+
+        from matcher.ranking.documents import problem_document
+        analyse = TextIndex()._new_vectorizer(1, 1.0).set_params(ngram_range=(1, 1)).build_analyzer()
+        documents = [analyse(researcher_document(p)) for p in profiles]
+        bm25 = BM25Okapi(documents)
+        del documents
+        build = time.perf_counter() - start
+
+        def run(q):
+            scores = bm25.get_scores(analyse(problem_document(q)))
+            return np.argpartition(-scores, 10)[:10]
+    p50, p95 = latency_ms(run, queries)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"method": method, "size": size, "queries": n_queries, "build_s": build, "p50_ms": p50,
+            "p95_ms": p95, "peak_mb": peak, "corpus_mb": rss_before}
+
+
+def run_worker(method: str, size: int, n_queries: int) -> dict:
+    """Run worker() in a fresh interpreter pinned to one core."""
+    command = [sys.executable, "-m", "bench.bench_ranking", "--worker", method,
+               "--sizes", str(size), "--queries", str(n_queries)]
+    if hasattr(os, "sched_setaffinity"):
+        command = ["taskset", "-c", "0", *command]
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    output = subprocess.run(command, check=True, capture_output=True, text=True, env=env).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def baseline_queries(method: str, size: int, n_queries: int) -> int:
+    """Fewer queries for the slow baselines at large sizes (said so in the table)."""
+    if method == "naive":
+        return max(3, min(n_queries, 200_000 // size))
+    if method == "bm25":
+        return max(10, min(n_queries, 2_000_000 // size))
+    return n_queries
+
+
+def table(results: list[dict]) -> str:
+    """Markdown table of the measurements, with speed-ups over the baselines."""
+    ours = {r["size"]: r for r in results if r["method"] == "index"}
+    lines = ["| profiles | method | queries timed | build s | p50 ms | p95 ms | peak RSS MB | p50 vs index |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        ratio = r["p50_ms"] / ours[r["size"]]["p50_ms"] if r["size"] in ours else float("nan")
+        lines.append(f"| {r['size']:,} | {r['method']} | {r['queries']} | {r['build_s']:.1f} | "
+                     f"{r['p50_ms']:.2f} | {r['p95_ms']:.2f} | {r['peak_mb']:.0f} | {ratio:.0f}x |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Parse options; either run one worker or the whole comparison."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--methods", default="index,naive,bm25")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    if args.worker:
+        print(json.dumps(worker(args.worker, sizes[0], args.queries)))
+        return
+    results = []
+    for size in sizes:
+        for method in args.methods.split(","):
+            results.append(run_worker(method, size, baseline_queries(method, size, args.queries)))
+            print(json.dumps(results[-1]), file=sys.stderr, flush=True)
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()

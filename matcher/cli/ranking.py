@@ -1,0 +1,80 @@
+"""`flask rank` (batch text ranking from JSON Lines) and `flask evaluate` (metrics on the seed labels)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from matcher.ranking.batch import BatchInputError, read_profiles, read_queries, result_line
+from matcher.ranking.evaluation import blended_ranker, evaluate_ranker, metrics_table, text_ranker
+from matcher.ranking.seed import load_seed
+from matcher.ranking.text_index import TextIndex
+
+DEFAULT_SEED_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                                "seed")
+
+
+def _profiles_or_errors(path: str):
+    """Read every profile; return (profiles, error lines)."""
+    profiles, errors = [], []
+    with open(path, encoding="utf-8") as handle:
+        for item in read_profiles(handle, path):
+            (errors if isinstance(item, BatchInputError) else profiles).append(item)
+    return profiles, errors
+
+
+@click.command("rank")
+@click.option("--profiles", "profiles_path", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="JSON Lines file of researcher profiles.")
+@click.option("--queries", "queries_path", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="JSON Lines file of problem queries.")
+@click.option("--top", default=10, show_default=True, type=click.IntRange(min=0),
+              help="Results per query; 0 returns every researcher.")
+def rank_command(profiles_path: str, queries_path: str, top: int) -> None:
+    """Rank researchers for each query by text alone; one JSON line per query on stdout."""
+    profiles, errors = _profiles_or_errors(profiles_path)
+    for error in errors:
+        click.echo(str(error), err=True)
+    if errors:
+        sys.exit(1)
+    index = TextIndex(keep_publications=False).fit(profiles)
+    del profiles
+    failed = False
+    with open(queries_path, encoding="utf-8") as handle:
+        for item in read_queries(handle, queries_path):
+            if isinstance(item, BatchInputError):
+                click.echo(str(item), err=True)
+                failed = True
+                continue
+            click.echo(result_line(item.id, index.query(item, k=None if top == 0 else top)))
+    if failed:
+        sys.exit(1)
+
+
+def _geocode(zip_code: str):
+    """Latitude and longitude of a ZIP code from the offline table, or None."""
+    try:
+        import zipcodes
+        rows = zipcodes.matching(zip_code)
+    except (ImportError, TypeError, ValueError):
+        return None
+    return (float(rows[0]["lat"]), float(rows[0]["long"])) if rows else None
+
+
+@click.command("evaluate")
+@click.option("--seed-dir", default=DEFAULT_SEED_DIR, show_default=True,
+              type=click.Path(exists=True, file_okay=False), help="Folder with the seed JSON files.")
+@click.option("--k", default=10, show_default=True, type=click.IntRange(min=1),
+              help="Cut-off for nDCG and P.")
+def evaluate_command(seed_dir: str, k: int) -> None:
+    """Print ranking metrics on the seed relevance labels: text only and blended."""
+    seed = load_seed(seed_dir, _geocode)
+    index = TextIndex().fit(seed.profiles)
+    rows = [
+        evaluate_ranker("text only", seed.profiles, seed.queries, seed.labels, text_ranker(index), k),
+        evaluate_ranker("blended", seed.profiles, seed.queries, seed.labels,
+                        blended_ranker(index, seed.candidates, seed.facts), k),
+    ]
+    click.echo(metrics_table(rows, f"Seed relevance labels ({index.version_})"))

@@ -1,0 +1,34 @@
+"""Pure ranking core: plain data in, plain data out (no Flask, no database).
+
+- documents: ResearcherProfile, Publication, ProblemQuery, researcher_document(), problem_document()
+- text_index: TextIndex(...).fit(profiles) -> .query(problem, k) -> [TextHit], .scores(problem),
+  .add_or_update(profiles), .remove(ids), .refit_advised, .version_
+- blend: MatchCandidate, ProblemFacts, BlendWeights,
+  blend(facts, candidates, text_scores, weights, k) -> (suggestions, [(id, reason)])
+- metrics: ndcg_at_k, precision_at_k, reciprocal_rank, mrr, pairwise_loss
+- evaluation: evaluate_ranker(), metrics_table(), text_ranker(), blended_ranker()
+- batch: read_profiles(), read_queries(), result_line() for JSON Lines; seed: load_seed()
+"""
+
+from matcher.ranking.blend import BlendWeights, Suggestion, blend
+from matcher.ranking.documents import (
+    DocumentWeights,
+    ProblemQuery,
+    Publication,
+    ResearcherProfile,
+    problem_document,
+    researcher_document,
+)
+from matcher.ranking.evaluation import MetricsRow, blended_ranker, evaluate_ranker, metrics_table, text_ranker
+from matcher.ranking.explanations import BestPublication
+from matcher.ranking.metrics import mrr, ndcg_at_k, pairwise_loss, precision_at_k, reciprocal_rank
+from matcher.ranking.structured import MatchCandidate, ProblemFacts, exclusion_reason
+from matcher.ranking.text_index import TextHit, TextIndex
+
+__all__ = [
+    "BestPublication", "BlendWeights", "DocumentWeights", "MatchCandidate", "MetricsRow", "ProblemFacts",
+    "ProblemQuery", "Publication", "ResearcherProfile", "Suggestion", "TextHit", "TextIndex", "blend",
+    "blended_ranker", "evaluate_ranker", "exclusion_reason", "metrics_table", "mrr", "ndcg_at_k",
+    "pairwise_loss", "precision_at_k", "problem_document", "reciprocal_rank", "researcher_document",
+    "text_ranker",
+]

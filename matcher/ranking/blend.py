@@ -1,0 +1,83 @@
+"""Blend the text score with structured fit into one ranked, explained list of suggestions."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from matcher.ranking.structured import (
+    MatchCandidate,
+    ProblemFacts,
+    capacity_fit,
+    distance_fit,
+    exclusion_reason,
+    share_covered,
+    terms_fit,
+)
+
+
+@dataclass(frozen=True)
+class BlendWeights:
+    """Weight of each part in the final score (filled from configuration by the app)."""
+
+    text: float = 0.5
+    topics: float = 0.2
+    help: float = 0.1
+    distance: float = 0.1
+    terms: float = 0.05
+    capacity: float = 0.05
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One ranked researcher, the final score and every part behind it."""
+
+    researcher_id: str
+    score: float
+    parts: dict[str, float]
+
+
+def score_parts(candidate: MatchCandidate, problem: ProblemFacts, cosine: float,
+                best_cosine: float = 1.0) -> dict[str, float]:
+    """Each part of the fit in [0, 1]; text is the cosine relative to the problem's best cosine."""
+    return {
+        "text": min(max(cosine / best_cosine, 0.0), 1.0) if best_cosine > 0 else 0.0,
+        "topics": share_covered(problem.topics, candidate.topics),
+        "help": share_covered(problem.help_wanted, candidate.help_offered),
+        "distance": distance_fit(candidate, problem),
+        "terms": terms_fit(candidate, problem),
+        "capacity": capacity_fit(candidate),
+        "cosine": cosine,
+    }
+
+
+def weighted_score(parts: dict[str, float], weights: BlendWeights) -> float:
+    """Weighted mean of the weighted parts (0 when every weight is 0); other parts are for display."""
+    weight_of = asdict(weights)
+    total = sum(weight_of.values())
+    return sum(weight * parts[name] for name, weight in weight_of.items()) / total if total else 0.0
+
+
+def blend(problem: ProblemFacts, candidates: list[MatchCandidate], text_scores: dict[str, float],
+          weights: BlendWeights = BlendWeights(), k: int | None = None,
+          ) -> tuple[list[Suggestion], list[tuple[str, str]]]:
+    """Rank candidates for a problem: (suggestions best first, [(researcher id, exclusion reason)]).
+
+    text_scores holds the text cosine per researcher id (missing = 0). The text part is scaled so the
+    best eligible candidate scores 1: raw cosines are small and would otherwise be swamped by the
+    0/1 structured parts (measured in bench/RANKING.md).
+    """
+    eligible, exclusions = [], []
+    for candidate in candidates:
+        reason = exclusion_reason(candidate, problem)
+        if reason:
+            exclusions.append((candidate.researcher_id, reason))
+        else:
+            eligible.append(candidate)
+    best = max((text_scores.get(c.researcher_id, 0.0) for c in eligible), default=0.0)
+    suggestions = []
+    for candidate in eligible:
+        parts = score_parts(candidate, problem, text_scores.get(candidate.researcher_id, 0.0), best)
+        suggestions.append(Suggestion(candidate.researcher_id, weighted_score(parts, weights), parts))
+    suggestions.sort(key=lambda s: (-s.score, s.researcher_id))
+    exclusions.sort(key=lambda pair: pair[0])
+    return (suggestions if k is None else suggestions[:k]), exclusions

@@ -1,0 +1,189 @@
+"""The TF-IDF index of researcher profiles: fit once, query fast, update in place."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+import sklearn
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+from matcher.ranking.documents import (
+    DocumentWeights,
+    ProblemQuery,
+    ResearcherProfile,
+    problem_document,
+    researcher_document,
+)
+from matcher.ranking.expansions import DOMAIN_STOP_WORDS
+from matcher.ranking.explanations import BestPublication, best_publications, term_shares
+from matcher.ranking.postings import accumulate, gather_postings, top_k
+
+DEFAULT_WEIGHTS = DocumentWeights()
+MERGE_RECENT_ROWS = 2048
+
+
+@dataclass(frozen=True)
+class TextHit:
+    """One researcher found by a text query, with why."""
+
+    researcher_id: str
+    score: float
+    terms: list[tuple[str, float]]
+    best_publication: BestPublication | None = None
+
+
+class TextIndex:
+    """TF-IDF cosine index over researcher documents (scikit-learn estimator conventions)."""
+
+    def __init__(self, *, ngram_range=(1, 2), min_df=1, max_df=0.5, sublinear_tf=True,
+                 extra_stop_words=DOMAIN_STOP_WORDS, weights=DEFAULT_WEIGHTS, refit_share=0.2,
+                 keep_publications=True, n_terms=8):
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+        self.max_df = max_df
+        self.sublinear_tf = sublinear_tf
+        self.extra_stop_words = extra_stop_words
+        self.weights = weights
+        self.refit_share = refit_share
+        self.keep_publications = keep_publications
+        self.n_terms = n_terms
+
+    def _new_vectorizer(self, min_df, max_df) -> TfidfVectorizer:
+        stop = ENGLISH_STOP_WORDS | frozenset(self.extra_stop_words or ())
+        return TfidfVectorizer(strip_accents="unicode", lowercase=True, stop_words=sorted(stop),
+                               ngram_range=self.ngram_range, min_df=min_df, max_df=max_df,
+                               sublinear_tf=self.sublinear_tf, dtype=np.float32)
+
+    def _fit_vectorizer(self, documents: list[str]) -> sp.csr_matrix:
+        """Fit the vectorizer; relax document-frequency cuts for tiny corpora, or fit nothing."""
+        for min_df, max_df in ((self.min_df, self.max_df), (1, 1.0)):
+            self.vectorizer_ = self._new_vectorizer(min_df, max_df)
+            try:
+                return self.vectorizer_.fit_transform(documents)
+            except ValueError:  # empty vocabulary or nothing left after pruning
+                continue
+        self.vectorizer_ = None
+        return sp.csr_matrix((len(documents), 0), dtype=np.float32)
+
+    def fit(self, profiles: Iterable[ResearcherProfile]) -> TextIndex:
+        """Build the index from scratch over the given profiles."""
+        self.ids_, self.publications_, documents = [], [], []
+        self._corpus_hash = hashlib.sha256()
+        for profile in profiles:
+            document = researcher_document(profile, self.weights)
+            self._remember(profile, document)
+            documents.append(document)
+        matrix = self._fit_vectorizer(documents)
+        del documents
+        self.blocks_ = [matrix.tocsc()]
+        self.row_of_ = {rid: row for row, rid in enumerate(self.ids_)}
+        if len(self.row_of_) != len(self.ids_):
+            raise ValueError("Each researcher id may appear only once in the profiles.")
+        self.live_ = np.ones(len(self.ids_), dtype=bool)
+        self.terms_ = self.vectorizer_.get_feature_names_out() if self.vectorizer_ else np.array([])
+        self.n_fitted_, self.n_changed_ = len(self.ids_), 0
+        params = repr(sorted(self.vectorizer_.get_params().items())) if self.vectorizer_ else "empty"
+        settings = hashlib.sha256((params + repr(self.weights)).encode()).hexdigest()[:8]
+        self._prefix = f"tfidf-sklearn{sklearn.__version__}-{settings}"
+        return self
+
+    def _remember(self, profile: ResearcherProfile, document: str) -> None:
+        self.ids_.append(profile.id)
+        self.publications_.append(tuple(profile.publications) if self.keep_publications else ())
+        self._corpus_hash.update(f"{profile.id}\0{document}\n".encode())
+
+    @property
+    def version_(self) -> str:
+        """Library version, parameters and a fingerprint of the indexed corpus."""
+        return f"{self._prefix}-{self._corpus_hash.hexdigest()[:12]}"
+
+    @property
+    def refit_advised(self) -> bool:
+        """True when so many profiles changed since fit that the vocabulary is stale."""
+        return self.n_changed_ > self.refit_share * max(self.n_fitted_, 1)
+
+    def __len__(self) -> int:
+        return int(self.live_.sum())
+
+    def __contains__(self, researcher_id: str) -> bool:
+        return researcher_id in self.row_of_
+
+    def add_or_update(self, profiles: Iterable[ResearcherProfile]) -> TextIndex:
+        """Add new profiles or replace changed ones, reusing the fitted vocabulary."""
+        profiles = list(profiles)
+        if not profiles:
+            return self
+        self.remove(p.id for p in profiles if p.id in self.row_of_)
+        documents = []
+        for profile in profiles:
+            document = researcher_document(profile, self.weights)
+            self.row_of_[profile.id] = len(self.ids_)
+            self._remember(profile, document)
+            documents.append(document)
+        new = self._transform(documents).tocsc()
+        self.live_ = np.concatenate([self.live_, np.ones(len(profiles), dtype=bool)])
+        self.n_changed_ += len(profiles)
+        recent = sp.vstack([self.blocks_[1], new], format="csc") if len(self.blocks_) > 1 else new
+        self.blocks_ = [self.blocks_[0], recent]
+        if recent.shape[0] > MERGE_RECENT_ROWS:
+            self.blocks_ = [sp.vstack(self.blocks_, format="csc")]
+        return self
+
+    def remove(self, researcher_ids: Iterable[str]) -> TextIndex:
+        """Drop researchers from the results (their rows stay until the next fit)."""
+        for researcher_id in list(researcher_ids):
+            row = self.row_of_.pop(researcher_id, None)
+            if row is not None:
+                self.live_[row] = False
+                self.publications_[row] = ()
+                self.n_changed_ += 1
+                self._corpus_hash.update(f"-{researcher_id}\n".encode())
+        return self
+
+    def _transform(self, documents: list[str]) -> sp.csr_matrix:
+        if self.vectorizer_ is None:
+            return sp.csr_matrix((len(documents), 0), dtype=np.float32)
+        return self.vectorizer_.transform(documents)
+
+    def _score(self, problem: ProblemQuery | str):
+        text = problem if isinstance(problem, str) else problem_document(problem, self.weights)
+        query = self._transform([text])
+        postings = gather_postings(self.blocks_, query.indices.astype(np.int64), query.data)
+        rows, scores = accumulate(postings, len(self.ids_))
+        alive = self.live_[rows]
+        return query, postings, rows[alive], scores[alive]
+
+    def scores(self, problem: ProblemQuery | str) -> dict[str, float]:
+        """Cosine of the problem with every researcher sharing a term (others score 0)."""
+        _, _, rows, scores = self._score(problem)
+        return dict(zip([self.ids_[row] for row in rows.tolist()], scores.tolist(), strict=True))
+
+    def query(self, problem: ProblemQuery | str, k: int | None = 10, *,
+              explain: bool = True) -> list[TextHit]:
+        """Return the k best researchers (all when k is None), best first, ties by id."""
+        query, postings, rows, scores = self._score(problem)
+        k = len(self) if k is None else k
+        chosen = top_k(rows, scores, self.ids_, k)
+        hit_rows, hit_scores = rows[chosen], scores[chosen]
+        shares = term_shares(postings, hit_rows, hit_scores, self._query_terms(query), self.n_terms) \
+            if explain else {}
+        papers = best_publications(self.vectorizer_, query, [self.publications_[r] for r in hit_rows]) \
+            if explain and self.keep_publications else [None] * len(hit_rows)
+        hits = [TextHit(self.ids_[r], float(s), shares.get(r, []), paper)
+                for r, s, paper in zip(hit_rows.tolist(), hit_scores.tolist(), papers, strict=True)]
+        return hits + self._zero_hits(set(hit_rows.tolist()) | set(rows.tolist()), k - len(hits))
+
+    def _query_terms(self, query: sp.csr_matrix) -> np.ndarray:
+        return self.terms_[query.indices] if len(query.indices) else np.array([])
+
+    def _zero_hits(self, scored_rows: set[int], wanted: int) -> list[TextHit]:
+        """Fill with researchers sharing no term, in id order."""
+        if wanted <= 0:
+            return []
+        rest = sorted(rid for rid, row in self.row_of_.items() if row not in scored_rows)
+        return [TextHit(rid, 0.0, []) for rid in rest[:wanted]]
+

@@ -1,0 +1,270 @@
+"""Suggestions for problem statements: the one place that calls the ranking core."""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from matcher import ranking
+from matcher.extensions import db
+from matcher.models import Partnership, Problem, Researcher, Suggestion
+from matcher.models.types import utcnow
+from matcher.services import corpus
+from matcher.taxonomy import OPEN_PROBLEM_STATUSES
+
+CANDIDATE_POOL = 100  # text hits considered before structured fit re-orders them
+EXCLUSION_LABELS = {
+    "hidden": "Profile hidden",
+    "unconfirmed": "E-mail not confirmed",
+    "stale": "Profile not reconfirmed for a year",
+    "declared-conflict": "Researcher declared a conflict with this agency",
+    "avoided-by-agency": "The agency asked to avoid this researcher or university",
+    "no-capacity": "No free capacity",
+    "too-far": "Beyond the agency's distance and not working remotely",
+}
+
+
+@dataclass
+class RankingResult:
+    """Ranked suggestions, excluded researchers with reasons, and the text hits behind them."""
+
+    suggestions: list[ranking.Suggestion]
+    exclusions: list[tuple[int, str]]
+    hits: dict[str, ranking.TextHit]
+    model_version: str
+
+
+class _ProcessIndex:
+    """This process's text index, kept in step with the corpus version in the database."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.index: ranking.TextIndex | None = None
+        self.version: int | None = None
+        self.synced_at = None
+        self.database: str | None = None
+
+
+_process_index = _ProcessIndex()
+
+
+def researcher_profile(researcher: Researcher) -> ranking.ResearcherProfile:
+    """The text side of a researcher, for the index."""
+    return ranking.ResearcherProfile(
+        id=str(researcher.id), name=researcher.name, statement=researcher.statement,
+        keywords=list(researcher.keywords or []), topics=list(researcher.topics),
+        publications=[
+            ranking.Publication(title=p.title, abstract=p.abstract or "", year=p.year)
+            for p in researcher.publications
+        ],
+    )
+
+
+def problem_query(problem: Problem) -> ranking.ProblemQuery:
+    """The text side of a problem statement, with the agency's follow-up information."""
+    extra = " ".join(u.body for u in problem.updates if u.author == "agency" and u.kind in ("info", "answer"))
+    return ranking.ProblemQuery(
+        id=str(problem.id), title=problem.title, text=f"{problem.description} {extra}".strip(),
+        topics=list(problem.topics),
+    )
+
+
+def problem_facts(problem: Problem) -> ranking.ProblemFacts:
+    """The structured side of a problem statement."""
+    avoid = [part.strip() for part in re.split(r"[,;\n]+", problem.avoid or "") if part.strip()]
+    return ranking.ProblemFacts(
+        topics=list(problem.topics), help_wanted=list(problem.help_wanted),
+        lat=problem.latitude, lon=problem.longitude, state=problem.state,
+        max_distance_miles=problem.max_distance_miles, funding=problem.funding,
+        agency_name=problem.agency_name, avoid=avoid,
+    )
+
+
+def active_partnership_counts(researcher_ids: list[int]) -> dict[int, int]:
+    """How many active partnerships each researcher has."""
+    rows = db.session.execute(
+        select(Partnership.researcher_id, func.count())
+        .where(Partnership.researcher_id.in_(researcher_ids), Partnership.stage.not_in(["closed", "declined"]))
+        .group_by(Partnership.researcher_id)
+    )
+    return dict(rows.all())
+
+
+def match_candidate(researcher: Researcher, active: int) -> ranking.MatchCandidate:
+    """The structured side of a researcher."""
+    stale_after = timedelta(days=current_app.config["PROFILE_STALE_DAYS"])
+    confirmed = researcher.confirmed_at is not None
+    return ranking.MatchCandidate(
+        researcher_id=str(researcher.id), name=researcher.name, institution=researcher.institution,
+        topics=list(researcher.topics), help_offered=list(researcher.help_offered),
+        methods=list(researcher.methods), terms=list(researcher.terms),
+        lat=researcher.latitude, lon=researcher.longitude, state=researcher.state,
+        remote=researcher.remote, free_capacity=researcher.capacity - active,
+        conflicts=list(researcher.conflicts or []), confirmed=confirmed, hidden=researcher.hidden,
+        stale=confirmed and utcnow() - researcher.confirmed_at > stale_after,
+    )
+
+
+def blend_weights() -> ranking.BlendWeights:
+    """The score weights from configuration."""
+    return ranking.BlendWeights(**current_app.config["MATCH_WEIGHTS"])
+
+
+def current_index() -> ranking.TextIndex:
+    """This process's index, refitted or patched when the corpus version has moved."""
+    state = _process_index
+    version = corpus.current_version()
+    database = str(db.engine.url)
+    with state.lock:
+        if state.index is None or state.database != database or state.index.refit_advised:
+            _refit(state, version, database)
+        elif state.version != version:
+            _sync(state, version)
+        return state.index
+
+
+def _all_profiles(query=None) -> list[ranking.ResearcherProfile]:
+    query = select(Researcher) if query is None else query
+    researchers = db.session.scalars(query.options(selectinload(Researcher.publications)))
+    return [researcher_profile(r) for r in researchers]
+
+
+def _refit(state: _ProcessIndex, version: int, database: str) -> None:
+    started = utcnow()
+    state.index = ranking.TextIndex().fit(_all_profiles())
+    state.version, state.synced_at, state.database = version, started, database
+    current_app.logger.info("Text index fitted on %d profiles (corpus version %s)", len(state.index), version)
+
+
+def _sync(state: _ProcessIndex, version: int) -> None:
+    """Add changed profiles to the existing vocabulary and drop deleted ones."""
+    started = utcnow()
+    changed = _all_profiles(select(Researcher).where(Researcher.updated_at >= state.synced_at - timedelta(seconds=5)))
+    existing = {str(i) for i in db.session.scalars(select(Researcher.id))}
+    gone = [rid for rid in state.index.ids_ if rid not in existing]
+    state.index.add_or_update(changed).remove(gone)
+    state.version, state.synced_at = version, started
+
+
+def rank_problem(problem: Problem, k: int | None = None) -> RankingResult:
+    """Rank researchers for a problem without storing anything."""
+    k = k or current_app.config["SUGGESTIONS_PER_PROBLEM"]
+    index = current_index()
+    hits = {hit.researcher_id: hit for hit in index.query(problem_query(problem), k=CANDIDATE_POOL)}
+    ids = [int(rid) for rid in hits]
+    if problem.preferred_researcher_id and problem.preferred_researcher_id not in ids:
+        ids.append(problem.preferred_researcher_id)
+    researchers = db.session.scalars(select(Researcher).where(Researcher.id.in_(ids))).all()
+    active = active_partnership_counts(ids)
+    candidates = [match_candidate(r, active.get(r.id, 0)) for r in researchers]
+    text_scores = {rid: hit.score for rid, hit in hits.items()}
+    suggestions, exclusions = ranking.blend(problem_facts(problem), candidates, text_scores, blend_weights(), k)
+    return RankingResult(
+        suggestions=suggestions,
+        exclusions=[(int(rid), reason) for rid, reason in exclusions],
+        hits=hits,
+        model_version=f"{index.version_}|w={sorted(current_app.config['MATCH_WEIGHTS'].items())}"[:120],
+    )
+
+
+def explanation(hit: ranking.TextHit | None) -> dict:
+    """What is stored to explain a suggestion: shared terms and the best publication."""
+    if hit is None:
+        return {"terms": [], "best_publication": None}
+    best = hit.best_publication
+    return {
+        "terms": [[term, round(share, 4)] for term, share in hit.terms],
+        "best_publication": None if best is None
+        else {"index": best.index, "title": best.title, "similarity": round(best.similarity, 4)},
+    }
+
+
+def refresh_suggestions(problem: Problem) -> list[Suggestion]:
+    """Recompute and store a problem's suggestions; decided ones (shortlisted, rejected…) are kept."""
+    try:
+        result = rank_problem(problem)
+        decided = {
+            s.researcher_id: s for s in db.session.scalars(
+                select(Suggestion).where(Suggestion.problem_id == problem.id, Suggestion.decision != "pending")
+            )
+        }
+        db.session.execute(
+            delete(Suggestion).where(Suggestion.problem_id == problem.id, Suggestion.decision == "pending")
+        )
+        stored = []
+        for rank, suggestion in enumerate(result.suggestions, start=1):
+            row = decided.get(int(suggestion.researcher_id)) or Suggestion(
+                problem_id=problem.id, researcher_id=int(suggestion.researcher_id)
+            )
+            _fill(row, rank, suggestion, result)
+            db.session.add(row)
+            stored.append(row)
+        # Set both so the update's own timestamp does not make the suggestions look outdated.
+        problem.suggestions_computed_at = problem.updated_at = utcnow()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return stored
+
+
+def _fill(row: Suggestion, rank: int, suggestion: ranking.Suggestion, result: RankingResult) -> None:
+    parts = suggestion.parts
+    row.rank, row.score, row.model_version = rank, round(suggestion.score, 6), result.model_version
+    row.text_score, row.topic_score, row.help_score = parts["text"], parts["topics"], parts["help"]
+    row.distance_score, row.terms_score, row.capacity_score = parts["distance"], parts["terms"], parts["capacity"]
+    row.explanation = explanation(result.hits.get(suggestion.researcher_id))
+
+
+def refresh_suggestions_safely(problem: Problem) -> bool:
+    """Compute a problem's suggestions; on failure log it and roll back only the matching work."""
+    problem_id = problem.id
+    try:
+        refresh_suggestions(problem)
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception(
+            "Could not compute suggestions for problem %s; they will be computed later", problem_id
+        )
+        return False
+    return True
+
+
+@dataclass
+class SuggestionRun:
+    """Which problems a catch-up run computed and which failed."""
+
+    computed: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+
+
+def problems_needing_suggestions(include_all: bool = False) -> list[int]:
+    """Ids of open problems without suggestions, or changed (or the corpus changed) since computed."""
+    query = select(Problem.id).where(Problem.status.in_(OPEN_PROBLEM_STATUSES)).order_by(Problem.id)
+    if not include_all:
+        conditions = [
+            Problem.suggestions_computed_at.is_(None),
+            Problem.suggestions_computed_at < Problem.updated_at,
+            ~exists().where(Suggestion.problem_id == Problem.id),
+        ]
+        corpus_changed = corpus.changed_at()
+        if corpus_changed is not None:
+            conditions.append(Problem.suggestions_computed_at < corpus_changed)
+        query = query.where(or_(*conditions))
+    return list(db.session.scalars(query))
+
+
+def compute_missing_suggestions(include_all: bool = False) -> SuggestionRun:
+    """Compute suggestions for each open problem that needs them (or all), one transaction each."""
+    run = SuggestionRun()
+    for problem_id in problems_needing_suggestions(include_all):
+        problem = db.session.get(Problem, problem_id)
+        if problem is not None:
+            (run.computed if refresh_suggestions_safely(problem) else run.failed).append(problem_id)
+    return run

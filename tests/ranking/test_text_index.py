@@ -1,0 +1,150 @@
+import numpy as np
+import pytest
+import scipy.sparse as sp
+import sklearn
+
+from matcher.ranking.documents import ProblemQuery, Publication, ResearcherProfile
+from matcher.ranking.text_index import TextIndex
+
+
+def fitted(profiles, **params) -> TextIndex:
+    return TextIndex(max_df=1.0, **params).fit(profiles)
+
+
+def test_fit_returns_self_and_learns_underscored_attributes(profiles):
+    index = TextIndex(max_df=1.0)
+    assert not hasattr(index, "vectorizer_")
+    assert index.fit(profiles) is index
+    assert index.ids_ == [p.id for p in profiles]
+    assert isinstance(index.blocks_[0], sp.csc_matrix)
+    assert len(index) == len(profiles) and "gun-expert" in index
+
+
+def test_practitioner_words_find_the_researcher(profiles, burglary_query):
+    hits = fitted(profiles).query(burglary_query, k=3)
+    assert hits[0].researcher_id == "burglary-expert"
+    assert hits[0].score > hits[1].score
+    shootings = fitted(profiles).query(ProblemQuery("q", "Shootings", "Crews keep shooting at each other."))
+    assert shootings[0].researcher_id == "gun-expert"
+
+
+def test_scores_equal_brute_force_cosine(profiles, burglary_query):
+    index = fitted(profiles)
+    from matcher.ranking.documents import problem_document
+    query = index.vectorizer_.transform([problem_document(burglary_query)])
+    brute = (index.blocks_[0] @ query.T).toarray().ravel()
+    fast = index.scores(burglary_query)
+    for row, researcher_id in enumerate(index.ids_):
+        assert fast.get(researcher_id, 0.0) == pytest.approx(brute[row], abs=1e-6)
+
+
+def test_k_limits_and_none_returns_everyone_best_first(profiles, burglary_query):
+    index = fitted(profiles)
+    assert len(index.query(burglary_query, k=2)) == 2
+    everyone = index.query(burglary_query, k=None)
+    assert sorted(h.researcher_id for h in everyone) == sorted(p.id for p in profiles)
+    keys = [(-h.score, h.researcher_id) for h in everyone]
+    assert keys == sorted(keys)
+
+
+def test_ties_are_broken_by_researcher_id():
+    twins = [ResearcherProfile(rid, "N", "burglary prevention study") for rid in ("zed", "amy", "kim")]
+    twins.append(ResearcherProfile("other", "N", "traffic safety"))
+    hits = TextIndex(max_df=1.0).fit(twins).query("burglary", k=2)
+    assert [h.researcher_id for h in hits] == ["amy", "kim"]
+    assert hits[0].score == hits[1].score > 0
+
+
+def test_accents_are_folded_both_ways(profiles):
+    index = fitted(profiles)
+    assert index.query("jose martinez bogota", k=1)[0].researcher_id == "trust-expert"
+    other = TextIndex(max_df=1.0).fit([ResearcherProfile("a", "N", "jose works here"),
+                                       ResearcherProfile("b", "N", "traffic")])
+    assert other.query("José", k=1)[0].score > 0
+
+
+def test_explanations_shares_and_best_publication(profiles, burglary_query):
+    hit = fitted(profiles).query(burglary_query, k=1)[0]
+    assert 0 < len(hit.terms) <= 8
+    shares = [share for _, share in hit.terms]
+    assert shares == sorted(shares, reverse=True)
+    assert 0 < sum(shares) <= 1.0 + 1e-3
+    assert any("burglary" in term for term, _ in hit.terms)
+    assert hit.best_publication.index == 1
+    assert hit.best_publication.title.startswith("Near-repeat")
+    no_papers = fitted(profiles).query("shootings", k=1)[0]
+    assert no_papers.best_publication is None
+
+
+def test_explain_false_and_keep_publications_false_skip_the_work(profiles, burglary_query):
+    assert fitted(profiles).query(burglary_query, k=1, explain=False)[0].terms == []
+    assert fitted(profiles, keep_publications=False).query(burglary_query, k=1)[0].best_publication is None
+
+
+def test_add_or_update_and_remove_without_refit(profiles):
+    index = fitted(profiles)
+    vocabulary = len(index.terms_)
+    index.add_or_update([ResearcherProfile("new", "N", "traffic safety and speed cameras at crashes")])
+    assert len(index.terms_) == vocabulary
+    assert "new" in index and len(index) == len(profiles) + 1
+    assert "new" in [h.researcher_id for h in index.query("speed cameras", k=2)]
+    index.add_or_update([ResearcherProfile("traffic-expert", "Dana Wu", "burglary burglary")])
+    assert index.query("speed cameras", k=1)[0].researcher_id == "new"
+    assert index.query("burglary", k=None)[0].researcher_id in {"traffic-expert", "burglary-expert"}
+    assert len(index) == len(profiles) + 1
+    index.remove(["new", "unknown-id"])
+    assert "new" not in index
+    assert "new" not in [h.researcher_id for h in index.query("speed cameras", k=None)]
+
+
+def test_refit_advised_after_a_fifth_changed(profiles):
+    index = fitted(profiles)
+    assert not index.refit_advised
+    index.add_or_update([ResearcherProfile("x1", "N", "burglary")])
+    assert not index.refit_advised  # 1 of 5 is not more than 20 %
+    index.remove(["x1"])
+    assert index.refit_advised
+
+
+def test_many_additions_merge_into_one_block(profiles, monkeypatch):
+    monkeypatch.setattr("matcher.ranking.text_index.MERGE_RECENT_ROWS", 3)
+    index = fitted(profiles)
+    index.add_or_update([ResearcherProfile(f"n{i}", "N", "speed cameras") for i in range(4)])
+    assert len(index.blocks_) == 1 and index.blocks_[0].shape[0] == len(profiles) + 4
+    assert {h.researcher_id for h in index.query("speed cameras", k=5)} >= {"n0", "n1", "n2", "n3"}
+
+
+def test_version_names_library_params_and_corpus(profiles):
+    first, again = fitted(profiles).version_, fitted(profiles).version_
+    assert sklearn.__version__ in first and first == again
+    assert fitted(profiles[:-1]).version_ != first
+    assert fitted(profiles, ngram_range=(1, 1)).version_ != first
+    index = fitted(profiles)
+    index.add_or_update([ResearcherProfile("y", "N", "text")])
+    assert index.version_ != first
+
+
+def test_empty_texts_and_empty_queries_do_not_fail():
+    index = TextIndex().fit([ResearcherProfile("a", "N"), ResearcherProfile("b", "N", "")])
+    assert [h.score for h in index.query("anything at all", k=None)] == [0.0, 0.0]
+    assert index.add_or_update([ResearcherProfile("c", "N", "x")]).query("", k=None)[-1].researcher_id == "c"
+    assert TextIndex().fit([]).query("burglary") == []
+
+
+def test_duplicate_ids_are_refused():
+    with pytest.raises(ValueError):
+        TextIndex().fit([ResearcherProfile("a", "N", "x y"), ResearcherProfile("a", "N", "z w")])
+
+
+def test_max_df_drops_words_in_most_documents():
+    corpus = [ResearcherProfile(str(i), "N", f"violence topic{i}") for i in range(6)]
+    index = TextIndex(max_df=0.5).fit(corpus)
+    assert "violence" not in set(index.terms_)
+    assert np.all(index.live_)
+
+
+def test_publication_without_shared_terms_is_not_best():
+    index = TextIndex(max_df=1.0).fit([
+        ResearcherProfile("a", "N", "burglary", publications=[Publication("Unrelated", "gardening")]),
+        ResearcherProfile("b", "N", "traffic")])
+    assert index.query("burglary", k=1)[0].best_publication is None

@@ -1,0 +1,143 @@
+"""The matching service: stored suggestions, explanations, exclusions, corpus versions."""
+
+import pytest
+from sqlalchemy import select
+
+from matcher.models import Partnership, Publication, Suggestion
+from matcher.services import corpus, matching
+from tests.factories import make_problem, make_researcher
+
+
+@pytest.fixture(autouse=True)
+def fresh_process_index(monkeypatch):
+    """Each test starts like a newly started web process."""
+    monkeypatch.setattr(matching, "_process_index", matching._ProcessIndex())
+
+
+def add_people(db):
+    burglary = make_researcher(
+        name="Ada Burglary", statement="Near-repeat burglary and repeat victimization at micro places.",
+        keywords=["near-repeat", "residential burglary"], topics=["burglary", "repeat-victimization"],
+        publications=[
+            Publication(title="Traffic stops and crashes", abstract="Road safety enforcement."),
+            Publication(title="Near-repeat burglary patterns", abstract="Burglary risk spreads to nearby homes."),
+        ],
+    )
+    traffic = make_researcher(
+        name="Ted Traffic", statement="Traffic safety, crashes and speed enforcement.",
+        keywords=["traffic", "crashes"], topics=["traffic-safety"], help_offered=["training"],
+    )
+    db.session.add_all([burglary, traffic])
+    corpus.bump_version()
+    db.session.commit()
+    return burglary, traffic
+
+
+def test_suggestions_are_stored_best_first_with_parts_and_explanation(db):
+    burglary, traffic = add_people(db)
+    problem = make_problem(description="Residential burglary and break-ins keep coming back to the same blocks.")
+    db.session.add(problem)
+    db.session.commit()
+
+    stored = matching.refresh_suggestions(problem)
+
+    assert [s.researcher_id for s in stored][:2] == [burglary.id, traffic.id]
+    top = stored[0]
+    assert top.rank == 1 and top.score > stored[1].score
+    assert top.text_score > 0 and top.topic_score == 1.0 and top.help_score == 1.0
+    assert top.model_version
+    terms = [term for term, _ in top.explanation["terms"]]
+    assert "burglary" in terms
+    assert top.explanation["best_publication"]["title"] == "Near-repeat burglary patterns"
+    assert problem.suggestions_computed_at is not None
+
+
+def test_recomputing_keeps_decisions_and_replaces_pending(db):
+    burglary, traffic = add_people(db)
+    problem = make_problem()
+    db.session.add(problem)
+    db.session.commit()
+    first = matching.refresh_suggestions(problem)
+    first[1].decision, first[1].decision_reason = "rejected", "Not a fit"
+    db.session.commit()
+
+    matching.refresh_suggestions(problem)
+
+    rows = db.session.scalars(select(Suggestion).where(Suggestion.problem_id == problem.id)).all()
+    assert len(rows) == 2
+    rejected = next(r for r in rows if r.researcher_id == traffic.id)
+    assert rejected.decision == "rejected" and rejected.decision_reason == "Not a fit"
+
+
+def test_conflicts_hidden_and_full_researchers_are_excluded_with_reasons(db):
+    burglary, traffic = add_people(db)
+    hidden = make_researcher(statement="Burglary prevention.", topics=["burglary"], hidden=True)
+    conflicted = make_researcher(statement="Burglary reduction.", topics=["burglary"])
+    full = make_researcher(statement="Burglary and break-ins.", topics=["burglary"], capacity=1)
+    db.session.add_all([hidden, conflicted, full])
+    corpus.bump_version()
+    db.session.commit()
+    problem = make_problem(agency_name="Springfield Police Department")
+    conflicted.conflicts = ["Springfield Police Department"]
+    db.session.add(problem)
+    db.session.flush()
+    db.session.add(Partnership(problem=make_problem(), researcher=full))
+    db.session.commit()
+
+    result = matching.rank_problem(problem)
+
+    excluded = dict(result.exclusions)
+    assert excluded[hidden.id] == "hidden"
+    assert excluded[conflicted.id] == "declared-conflict"
+    assert excluded[full.id] == "no-capacity"
+    suggested = {int(s.researcher_id) for s in result.suggestions}
+    assert suggested == {burglary.id, traffic.id}
+
+
+def test_a_process_with_an_old_index_catches_up_when_the_corpus_version_moves(db, monkeypatch):
+    burglary, traffic = add_people(db)
+    problem = make_problem(description="Drivers speeding and crashes near schools.", topics=["traffic-safety"])
+    db.session.add(problem)
+    db.session.commit()
+    process_a, process_b = matching._ProcessIndex(), matching._ProcessIndex()
+    monkeypatch.setattr(matching, "_process_index", process_a)
+    assert int(matching.rank_problem(problem).suggestions[0].researcher_id) == traffic.id
+    monkeypatch.setattr(matching, "_process_index", process_b)
+    matching.rank_problem(problem)
+
+    burglary.statement = "Speeding drivers, crashes near schools and traffic calming evaluations."
+    burglary.topics = ["traffic-safety"]
+    burglary.keywords = ["speeding", "crashes near schools"]
+    corpus.bump_version()
+    db.session.commit()
+
+    for process in (process_a, process_b):
+        monkeypatch.setattr(matching, "_process_index", process)
+        result = matching.rank_problem(problem)
+        assert int(result.suggestions[0].researcher_id) == burglary.id
+        assert process.version == corpus.current_version()
+
+
+def test_deleted_researchers_leave_the_index(db):
+    burglary, traffic = add_people(db)
+    problem = make_problem()
+    db.session.add(problem)
+    db.session.commit()
+    matching.rank_problem(problem)
+    db.session.delete(burglary)
+    corpus.bump_version()
+    db.session.commit()
+    result = matching.rank_problem(problem)
+    assert [int(s.researcher_id) for s in result.suggestions] == [traffic.id]
+
+
+def test_outdated_problems_are_refreshed_once(db):
+    add_people(db)
+    problem = make_problem()
+    db.session.add(problem)
+    db.session.commit()
+    assert matching.compute_missing_suggestions().computed == [problem.id]
+    assert matching.compute_missing_suggestions().computed == []
+    corpus.bump_version()
+    db.session.commit()
+    assert matching.compute_missing_suggestions().computed == [problem.id]
