@@ -5,6 +5,7 @@ from __future__ import annotations
 from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField, widgets
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from matcher.services.geo import zip_problem
@@ -29,14 +30,15 @@ class MultiCheckboxField(SelectMultipleField):
 
     def pre_validate(self, form) -> None:
         """Accept only known choices, with a readable message."""
-        known = {value for value, _ in self.choices}
+        known = {choice.value if isinstance(choice, SelectChoice) else choice[0] for choice in self.choices}
         if any(value not in known for value in self.data or []):
             raise ValidationError("Please choose only from the options listed.")
 
 
-def vocabulary_choices(vocabulary: Vocabulary) -> list[tuple[str, str]]:
-    """WTForms choices from a taxonomy vocabulary."""
-    return list(vocabulary)
+def vocabulary_choices(vocabulary: Vocabulary, blank: str | None = None) -> list[SelectChoice]:
+    """WTForms choices from a taxonomy vocabulary, optionally led by a blank 'choose…' option."""
+    choices = [SelectChoice(slug, text) for slug, text in vocabulary]
+    return ([SelectChoice("", blank)] if blank is not None else []) + choices
 
 
 def check_email(form, field) -> None:

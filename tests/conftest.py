@@ -6,6 +6,8 @@ import os
 import threading
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from matcher import create_app
@@ -25,11 +27,25 @@ def is_postgres() -> bool:
     return (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgresql")
 
 
+class FreshUserClient(FlaskClient):
+    """A client that loads the signed-in user from the session on every request, as a real server would.
+
+    Tests holding an app context make Flask reuse it for the client's requests, so Flask-Login's cached
+    `g._login_user` would otherwise survive between requests and hide an expired or ended session.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     """One application for the session, with a freshly created schema."""
     url = test_database_url(str(tmp_path_factory.mktemp("db")))
     application = create_app(type("SessionConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
+    application.test_client_class = FreshUserClient
     with application.app_context():
         _db.drop_all()
         _db.create_all()

@@ -1,37 +1,51 @@
-"""Directory pages: the list, a researcher's profile, a centre's page."""
+"""Directory pages: search, a researcher's profile, the centres and a centre's page."""
 
-from flask import abort, render_template, request
-from sqlalchemy import select
+from __future__ import annotations
+
+from flask import abort, render_template, request, url_for
 
 from matcher.directory import bp
+from matcher.directory.forms import SearchForm
 from matcher.extensions import db
 from matcher.models import ResearchCentre, Researcher
+from matcher.services import directory
+from matcher.services.researchers import is_stale
 
 PAGE_SIZE = 20
 
 
-def listed_researchers():
-    """Query of researchers visible to the public."""
-    return select(Researcher).where(Researcher.confirmed_at.is_not(None), Researcher.hidden.is_(False))
-
-
 @bp.get("/")
 def index():
-    """All listed researchers, a page at a time."""
-    page = db.paginate(
-        listed_researchers().order_by(Researcher.name, Researcher.id),
-        page=request.args.get("page", 1, type=int), per_page=PAGE_SIZE, error_out=False,
-    )
-    return render_template("directory/index.html", page=page)
+    """Listed researchers matching the search and filters, a page at a time."""
+    form = SearchForm(request.args)
+    form.validate()
+    filters = form.filters()
+    page = db.paginate(directory.search_researchers(filters), page=request.args.get("page", 1, type=int),
+                       per_page=PAGE_SIZE, error_out=False, count=True)
+    return render_template("directory/index.html", page=page, form=form, filters=filters, is_stale=is_stale)
 
 
 @bp.get("/researchers/<int:researcher_id>")
 def researcher(researcher_id: int):
-    """A researcher's public profile."""
-    person = db.session.scalar(listed_researchers().where(Researcher.id == researcher_id))
+    """A researcher's public profile (no e-mail address)."""
+    person = db.session.scalar(directory.listed_researchers().where(Researcher.id == researcher_id))
     if person is None:
         abort(404)
-    return render_template("directory/researcher.html", researcher=person)
+    return render_template("directory/researcher.html", researcher=person, stale=is_stale(person),
+                           request_url=partnership_request_url(person.id))
+
+
+def partnership_request_url(researcher_id: int) -> str:
+    """The agency form with this researcher named as preferred."""
+    return url_for("agencies.submit", researcher=researcher_id)
+
+
+@bp.get("/centres")
+def centres():
+    """Every research centre."""
+    page = db.paginate(directory.all_centres(), page=request.args.get("page", 1, type=int),
+                       per_page=PAGE_SIZE, error_out=False)
+    return render_template("directory/centres.html", page=page)
 
 
 @bp.get("/centres/<int:centre_id>")
@@ -40,5 +54,4 @@ def centre(centre_id: int):
     found = db.session.get(ResearchCentre, centre_id)
     if found is None:
         abort(404)
-    members = [m for m in found.members if m.is_listed]
-    return render_template("directory/centre.html", centre=found, members=members)
+    return render_template("directory/centre.html", centre=found, members=directory.listed_members(found))

@@ -1,11 +1,256 @@
-"""Researcher pages."""
+"""Researcher pages: registration, e-mailed links, the self-service profile and research centres."""
 
-from flask import render_template
+from __future__ import annotations
 
+import time
+from functools import wraps
+
+from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from matcher.auth import RESEARCHER_EXPIRY_KEY, is_researcher
+from matcher.extensions import db
+from matcher.mail import deliver_pending
+from matcher.models import ResearchCentre
 from matcher.researchers import bp
+from matcher.researchers.forms import (
+    MAX_PUBLICATIONS,
+    CentreForm,
+    ConfirmForm,
+    ProfileForm,
+    RegistrationForm,
+    SignInRequestForm,
+)
+from matcher.security import form_rate_limit
+from matcher.services import links
+from matcher.services import researchers as service
 
 
 @bp.get("/")
 def index():
-    """What joining the consortium means for a researcher."""
+    """What joining the directory means for a researcher."""
     return render_template("researchers/index.html")
+
+
+# --- registration -----------------------------------------------------------------------------
+
+
+def _registration_form() -> RegistrationForm:
+    form = RegistrationForm()
+    form.set_centre_choices(service.all_centres())
+    return form
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@form_rate_limit()
+def register():
+    """The registration form; a valid one creates an unlisted profile and e-mails a link."""
+    form = _registration_form()
+    if form.validate_on_submit():
+        if not form.is_bot():
+            outcome = service.register(form.email.data, form.profile_values(), form.publication_values())
+            deliver_pending(ids=outcome.message_ids)
+        return redirect(url_for("researchers.check_email", reason="register"))
+    return _render_profile_form("researchers/register.html", form)
+
+
+@bp.post("/register/add-publication")
+def register_add_publication():
+    """Without JavaScript: show the registration form again, as typed, with one more publication row."""
+    form = _registration_form()
+    return _render_with_new_row("researchers/register.html", form)
+
+
+def _render_with_new_row(template: str, form: ProfileForm, **context):
+    if not form.add_publication_row():
+        form.publications.errors = [f"You can list up to {MAX_PUBLICATIONS} publications."]
+    return _render_profile_form(template, form, focus_row=len(form.publications.entries) - 1, **context)
+
+
+def _render_profile_form(template: str, form: ProfileForm, focus_row: int | None = None, **context):
+    return render_template(template, form=form, max_publications=MAX_PUBLICATIONS, focus_row=focus_row,
+                           **context)
+
+
+@bp.get("/check-your-email/<any(register, manage):reason>")
+def check_email(reason: str):
+    """The same page whether or not the address was known: it reveals nothing."""
+    purpose = "confirm" if reason == "register" else "sign-in"
+    return render_template("researchers/check_email.html", reason=reason,
+                           lifetime=links.lifetime_in_words(links.max_age(purpose)))
+
+
+# --- e-mailed links ---------------------------------------------------------------------------
+
+
+@bp.get("/confirm/<token>")
+def confirm(token: str):
+    """Follow the confirmation link: the profile is listed and the researcher signed in."""
+    return _follow_link("confirm", token, "Thank you: your e-mail address is confirmed.")
+
+
+@bp.get("/sign-in/<token>")
+def sign_in(token: str):
+    """Follow a sign-in link: a time-limited session on the researcher's own profile."""
+    return _follow_link("sign-in", token, "You are signed in.")
+
+
+def _follow_link(purpose: str, token: str, message: str):
+    try:
+        researcher = service.confirm_from_link(purpose, token)
+    except links.LinkError as error:
+        return render_template("researchers/bad_link.html", expired=error.expired, purpose=purpose), 400
+    _start_session(researcher)
+    flash(message)
+    return redirect(url_for("researchers.profile"))
+
+
+def _start_session(researcher) -> None:
+    session.clear()
+    login_user(researcher)
+    session[RESEARCHER_EXPIRY_KEY] = int(time.time()) + current_app.config["RESEARCHER_SESSION_SECONDS"]
+
+
+@bp.route("/manage", methods=["GET", "POST"])
+@form_rate_limit()
+def manage():
+    """'Manage my profile': ask for a sign-in link by e-mail."""
+    form = SignInRequestForm()
+    if form.validate_on_submit():
+        if not form.is_bot():
+            outcome = service.request_sign_in(form.email.data)
+            deliver_pending(ids=outcome.message_ids)
+        return redirect(url_for("researchers.check_email", reason="manage"))
+    return render_template("researchers/manage.html", form=form)
+
+
+# --- the signed-in researcher's own profile --------------------------------------------------
+
+
+def me():
+    """The signed-in researcher (the model object, not Flask-Login's proxy)."""
+    return current_user._get_current_object()
+
+
+def researcher_required(view):
+    """Only for a researcher signed in through an e-mailed link; others are asked for a new link."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not is_researcher():
+            flash("Your session has ended or you are not signed in. "
+                  "Enter your e-mail address and we will send you a new sign-in link.", "warning")
+            return redirect(url_for("researchers.manage"))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.get("/profile")
+@researcher_required
+def profile():
+    """The researcher's own page: status and what they can do."""
+    return render_template("researchers/profile.html", researcher=current_user, form=ConfirmForm(),
+                           stale=service.is_stale(me()), expires_at=session.get(RESEARCHER_EXPIRY_KEY))
+
+
+def _edit_form() -> ProfileForm:
+    form = ProfileForm()
+    form.set_centre_choices(service.all_centres())
+    return form
+
+
+@bp.route("/profile/edit", methods=["GET", "POST"])
+@researcher_required
+def edit():
+    """Edit the profile and its publications."""
+    form = _edit_form()
+    if not form.is_submitted():
+        form.load_profile(service.profile_values(me()))
+    elif form.validate():
+        service.update_profile(me(), form.profile_values(), form.publication_values())
+        flash("Your profile is saved.")
+        return redirect(url_for("researchers.profile"))
+    return _render_profile_form("researchers/edit.html", form, researcher=current_user)
+
+
+@bp.post("/profile/edit/add-publication")
+@researcher_required
+def edit_add_publication():
+    """Without JavaScript: the edit form again, as typed, with one more publication row."""
+    return _render_with_new_row("researchers/edit.html", _edit_form(), researcher=current_user)
+
+
+@bp.post("/profile/<any(hide, show):action>")
+@researcher_required
+def visibility(action: str):
+    """Hide the profile (unlisted, never matched) or list it again."""
+    if ConfirmForm().validate_on_submit():
+        service.set_hidden(me(), action == "hide")
+        flash("Your profile is hidden: it is not listed and will not be suggested to agencies."
+              if action == "hide" else "Your profile is listed again.")
+    return redirect(url_for("researchers.profile"))
+
+
+@bp.route("/profile/delete", methods=["GET", "POST"])
+@researcher_required
+def delete():
+    """Ask, then delete the profile and its publications for good."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        service.delete_profile(me())
+        logout_user()
+        session.clear()
+        flash("Your profile and publications are deleted.")
+        return redirect(url_for("researchers.index"))
+    return render_template("researchers/delete.html", form=form, researcher=current_user)
+
+
+@bp.post("/sign-out")
+def sign_out():
+    """End the researcher's session."""
+    if ConfirmForm().validate_on_submit() and is_researcher():
+        logout_user()
+        session.clear()
+        flash("You are signed out.")
+    return redirect(url_for("researchers.index"))
+
+
+# --- research centres -------------------------------------------------------------------------
+
+
+@bp.route("/centres/new", methods=["GET", "POST"])
+@researcher_required
+def new_centre():
+    """Create a research centre and join it."""
+    form = CentreForm()
+    if form.validate_on_submit():
+        try:
+            centre = service.create_centre(me(), form.values())
+        except service.CentreNameTaken:
+            form.name.errors.append("A centre with this name is already listed: choose it on your profile instead.")
+        else:
+            flash(f"{centre.name} is created and you are a member.")
+            return redirect(url_for("researchers.profile"))
+    return render_template("researchers/centre_form.html", form=form, centre=None)
+
+
+@bp.route("/centres/<int:centre_id>/edit", methods=["GET", "POST"])
+@researcher_required
+def edit_centre(centre_id: int):
+    """A member edits their research centre's profile."""
+    centre = db.session.get(ResearchCentre, centre_id)
+    if centre is None:
+        abort(404)
+    if current_user.centre_id != centre.id:
+        abort(403)
+    form = CentreForm(obj=centre)
+    if form.validate_on_submit():
+        try:
+            service.update_centre(me(), centre, form.values())
+        except service.CentreNameTaken:
+            form.name.errors.append("Another centre already has this name.")
+        else:
+            flash("The centre's profile is saved.")
+            return redirect(url_for("directory.centre", centre_id=centre.id))
+    return render_template("researchers/centre_form.html", form=form, centre=centre)

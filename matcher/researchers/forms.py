@@ -1,0 +1,289 @@
+"""Researcher forms: the profile (with its publication rows), the sign-in request, centres."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    FieldList,
+    Form,
+    FormField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.widgets import NumberInput
+
+from matcher.forms import MultiCheckboxField, ProtectedForm, check_email, vocabulary_choices, zip_matches_state
+from matcher.taxonomy import HELP_KINDS, METHODS, TERMS, TOPICS, US_STATES
+
+MAX_PUBLICATIONS = 20
+EMPTY_PUBLICATION_ROWS = 3
+# A hard ceiling on rows read from a request, far above what the form accepts.
+MAX_PUBLICATION_ROWS_READ = 40
+MAX_KEYWORDS, MAX_KEYWORD_LENGTH = 25, 60
+MAX_CONFLICTS, MAX_CONFLICT_LENGTH = 30, 200
+DOI_PATTERN = re.compile(r"^(doi:\s*|https?://(dx\.)?doi\.org/)?10\.\d{4,9}/\S+$", re.IGNORECASE)
+URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+def required(message: str) -> DataRequired:
+    """DataRequired with our own words."""
+    return DataRequired(message)
+
+
+def at_least_one(message: str):
+    """Validator for checkbox groups: one box or more ticked (no `required` on each box)."""
+
+    def validate(form, field) -> None:
+        if not field.data:
+            raise StopValidation(message)
+
+    return validate
+
+
+def max_length(limit: int) -> Length:
+    """A length limit with a message that says by how much."""
+    return Length(max=limit, message=f"Please keep this to {limit} characters or fewer.")
+
+
+def split_list(text: str | None, separator: str) -> list[str]:
+    """Split comma- or line-separated text into trimmed, non-empty, de-duplicated items."""
+    parts = re.split(r"\r?\n" if separator == "lines" else r"[,;\r\n]+", text or "")
+    seen, items = set(), []
+    for part in parts:
+        item = " ".join(part.split())
+        if item and item.lower() not in seen:
+            seen.add(item.lower())
+            items.append(item)
+    return items
+
+
+def list_limits(separator: str, most: int, longest: int, noun: str):
+    """Validator: at most `most` items, each at most `longest` characters."""
+
+    def validate(form, field) -> None:
+        items = split_list(field.data, separator)
+        if len(items) > most:
+            raise ValidationError(f"Please list at most {most} {noun}s (you gave {len(items)}).")
+        too_long = [item for item in items if len(item) > longest]
+        if too_long:
+            raise ValidationError(f"Each {noun} can be at most {longest} characters: “{too_long[0][:40]}…” is longer.")
+
+    return validate
+
+
+def whole_number(low: int, high: int, message: str):
+    """Validator: the text is a whole number from low to high."""
+
+    def validate(form, field) -> None:
+        text = (field.data or "").strip()
+        if not text.isdigit() or not low <= int(text) <= high:
+            raise ValidationError(message)
+
+    return validate
+
+
+def web_link(form, field) -> None:
+    """Validator: an http(s) address or a DOI."""
+    text = (field.data or "").strip()
+    field.data = text
+    if text and not (URL_PATTERN.match(text) or DOI_PATTERN.match(text)):
+        raise ValidationError("Please enter a DOI (like 10.1234/abcd) or a web address starting with https://.")
+
+
+def web_address(form, field) -> None:
+    """Validator: an http(s) address."""
+    text = (field.data or "").strip()
+    field.data = text
+    if text and not URL_PATTERN.match(text):
+        raise ValidationError("Please enter a web address starting with https://.")
+
+
+def stripped(value):
+    """Filter: trim surrounding spaces from text."""
+    return value.strip() if isinstance(value, str) else value
+
+
+class PublicationForm(Form):
+    """One publication row; an entirely empty row is ignored."""
+
+    title = StringField("Title", filters=[stripped], validators=[Optional(), max_length(300)])
+    year = StringField("Year", filters=[stripped], widget=NumberInput(min=1900, max=date.today().year + 1))
+    abstract = TextAreaField("Abstract", filters=[stripped], validators=[Optional(), max_length(5000)])
+    link = StringField("DOI or web address", filters=[stripped], validators=[Optional(), max_length(300), web_link])
+
+    def is_empty(self) -> bool:
+        """Whether nothing was typed in this row."""
+        return not any((f.data or "").strip() for f in (self.title, self.year, self.abstract, self.link))
+
+    def validate(self, extra_validators=None) -> bool:
+        """Skip empty rows; a row with anything in it needs a title and a sensible year."""
+        if self.is_empty():
+            return True
+        valid = super().validate(extra_validators)
+        if not self.title.data:
+            self.title.errors = [*self.title.errors, "Please enter the publication's title, or clear this row."]
+            valid = False
+        year = self.year.data or ""
+        if year and not (year.isdigit() and 1900 <= int(year) <= date.today().year + 1):
+            self.year.errors = [*self.year.errors, f"Please enter a year from 1900 to {date.today().year + 1}."]
+            valid = False
+        return valid
+
+    def values(self) -> dict:
+        """The row as publication fields."""
+        return {"title": self.title.data, "year": int(self.year.data) if self.year.data else None,
+                "abstract": self.abstract.data or "", "link": self.link.data or ""}
+
+
+class ProfileForm(ProtectedForm):
+    """Everything on a researcher's profile except the e-mail address."""
+
+    name = StringField("Full name", filters=[stripped],
+                       validators=[required("Please enter your name."), max_length(120)])
+    position = StringField("Position", filters=[stripped], validators=[
+        required("Please enter your position, like Associate Professor."), max_length(120)])
+    institution = StringField("University or institution", filters=[stripped],
+                              validators=[required("Please enter your university or institution."), max_length(200)])
+    department = StringField("Department", filters=[stripped], validators=[Optional(), max_length(200)])
+    centre_id = SelectField("Research centre", coerce=int, default=0)
+    city = StringField("City", filters=[stripped], validators=[required("Please enter your city."), max_length(100)])
+    state = SelectField("State", choices=[("", "Choose a state")] + list(US_STATES),
+                        validators=[required("Please choose your state.")])
+    zip = StringField("ZIP code", filters=[stripped],
+                      validators=[required("Please enter your 5-digit ZIP code."), zip_matches_state("state")])
+    remote = BooleanField("I am willing to work with agencies remotely", default=True)
+    statement = TextAreaField(
+        "Research statement", filters=[stripped],
+        validators=[required("Please describe your research in a few sentences."), max_length(5000)])
+    keywords = StringField("Keywords", filters=[stripped], validators=[
+        max_length(1000), list_limits("commas", MAX_KEYWORDS, MAX_KEYWORD_LENGTH, "keyword")])
+    topics = MultiCheckboxField("Problems you work on", choices=vocabulary_choices(TOPICS),
+                                validators=[at_least_one("Please choose at least one problem you work on.")])
+    methods = MultiCheckboxField("Methods you use", choices=vocabulary_choices(METHODS))
+    help_offered = MultiCheckboxField("Kinds of help you offer", choices=vocabulary_choices(HELP_KINDS),
+                                      validators=[at_least_one("Please choose at least one kind of help.")])
+    terms = MultiCheckboxField("On what terms", choices=vocabulary_choices(TERMS),
+                               validators=[at_least_one("Please choose at least one option.")])
+    grad_students = BooleanField("Graduate students are available to work on projects")
+    capacity = StringField("Partnerships you can take at once", default="1", filters=[stripped],
+                           widget=NumberInput(min=1, max=10),
+                           validators=[required("Please say how many partnerships you can take at once (1 to 10)."),
+                                       whole_number(1, 10, "Please enter a whole number from 1 to 10.")])
+    conflicts = TextAreaField("Agencies you should not be matched with", validators=[
+        max_length(6000), list_limits("lines", MAX_CONFLICTS, MAX_CONFLICT_LENGTH, "agency")])
+    publications = FieldList(FormField(PublicationForm), min_entries=EMPTY_PUBLICATION_ROWS,
+                             max_entries=MAX_PUBLICATION_ROWS_READ)
+    add_publication = SubmitField("Add another publication")
+    submit = SubmitField("Save profile")
+
+    def set_centre_choices(self, centres) -> None:
+        """Offer the existing research centres (and none)."""
+        self.centre_id.choices = [(0, "None")] + [(c.id, f"{c.name} ({c.university})") for c in centres]
+
+    def validate_publications(self, field) -> None:
+        """At most 20 publications."""
+        filled = sum(1 for entry in field.entries if not entry.form.is_empty())
+        if filled > MAX_PUBLICATIONS:
+            raise ValidationError(
+                f"You can list up to {MAX_PUBLICATIONS} publications; please remove {filled - MAX_PUBLICATIONS}."
+            )
+
+    def can_add_publication(self) -> bool:
+        """Whether another empty row may be offered."""
+        return len(self.publications.entries) < MAX_PUBLICATIONS
+
+    def add_publication_row(self) -> bool:
+        """Append an empty publication row, if the limit allows."""
+        if not self.can_add_publication():
+            return False
+        self.publications.append_entry()
+        return True
+
+    def profile_values(self) -> dict:
+        """The validated form as profile fields."""
+        return {
+            "name": self.name.data, "position": self.position.data, "institution": self.institution.data,
+            "department": self.department.data or "", "centre_id": self.centre_id.data or None,
+            "city": self.city.data, "state": self.state.data, "zip": self.zip.data,
+            "remote": self.remote.data, "statement": self.statement.data,
+            "keywords": split_list(self.keywords.data, "commas"), "topics": self.topics.data,
+            "methods": self.methods.data or [], "help_offered": self.help_offered.data,
+            "terms": self.terms.data, "grad_students": self.grad_students.data,
+            "capacity": int(self.capacity.data), "conflicts": split_list(self.conflicts.data, "lines"),
+        }
+
+    def publication_values(self) -> list[dict]:
+        """The filled publication rows, in order."""
+        return [entry.form.values() for entry in self.publications.entries if not entry.form.is_empty()]
+
+    def load_profile(self, values: dict) -> None:
+        """Fill the form from a saved profile (the edit page's first view)."""
+        for name in ("name", "position", "institution", "department", "city", "state", "zip", "remote",
+                     "statement", "topics", "methods", "help_offered", "terms", "grad_students"):
+            getattr(self, name).data = values[name]
+        self.centre_id.data = values["centre_id"] or 0
+        self.keywords.data = ", ".join(values["keywords"] or [])
+        self.conflicts.data = "\n".join(values["conflicts"] or [])
+        self.capacity.data = str(values["capacity"])
+        while self.publications.entries:
+            self.publications.pop_entry()
+        for publication in values["publications"]:
+            self.publications.append_entry({**publication, "year": str(publication["year"] or "")})
+        while len(self.publications.entries) < EMPTY_PUBLICATION_ROWS or (
+            len(self.publications.entries) < MAX_PUBLICATIONS
+            and not self.publications.entries[-1].form.is_empty()
+        ):
+            self.publications.append_entry()
+
+
+class RegistrationForm(ProfileForm):
+    """A new profile: everything, plus the e-mail address."""
+
+    email = EmailField("E-mail address", filters=[stripped], validators=[
+        required("Please enter your e-mail address."), max_length(254), check_email])
+    submit = SubmitField("Register")
+
+
+class SignInRequestForm(ProtectedForm):
+    """Ask for a sign-in link by e-mail."""
+
+    email = EmailField("E-mail address", filters=[stripped], validators=[
+        required("Please enter the e-mail address of your profile."), max_length(254), check_email])
+    submit = SubmitField("Send me a sign-in link")
+
+
+class ConfirmForm(FlaskForm):
+    """A single button that confirms an action (hide, show, delete, sign out)."""
+
+    submit = SubmitField("Confirm")
+
+
+class CentreForm(FlaskForm):
+    """A research centre's profile."""
+
+    name = StringField("Centre name", filters=[stripped],
+                       validators=[required("Please enter the centre's name."), max_length(200)])
+    university = StringField("University", filters=[stripped],
+                             validators=[required("Please enter the centre's university."), max_length(200)])
+    website = StringField("Web site", filters=[stripped], validators=[Optional(), max_length(300), web_address])
+    description = TextAreaField("Description", filters=[stripped], validators=[
+        required("Please describe the centre's work in a few sentences."), max_length(5000)])
+    city = StringField("City", filters=[stripped], validators=[Optional(), max_length(100)])
+    state = SelectField("State", choices=[("", "Choose a state")] + list(US_STATES),
+                        validators=[required("Please choose the centre's state.")])
+    topics = MultiCheckboxField("Problems the centre works on", choices=vocabulary_choices(TOPICS))
+    submit = SubmitField("Save centre")
+
+    def values(self) -> dict:
+        """The validated form as centre fields."""
+        return {"name": self.name.data, "university": self.university.data, "website": self.website.data or "",
+                "description": self.description.data, "city": self.city.data or "", "state": self.state.data,
+                "topics": self.topics.data or []}

@@ -1,0 +1,315 @@
+"""Researcher profiles: registration, confirmation, sign-in links, edits, hiding, deletion,
+research centres and yearly reconfirmation. One transaction per operation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from matcher.extensions import db
+from matcher.mail import external_url, queue_email
+from matcher.models import Publication, ResearchCentre, Researcher
+from matcher.models.types import utcnow
+from matcher.services import audit, corpus, links
+from matcher.services.geo import lookup_zip
+
+# Profile fields a researcher can set (e-mail is set once, at registration).
+PROFILE_FIELDS = (
+    "name", "position", "institution", "department", "centre_id", "city", "state", "zip", "remote",
+    "statement", "keywords", "topics", "methods", "help_offered", "terms", "grad_students", "capacity",
+    "conflicts",
+)
+CENTRE_FIELDS = ("name", "university", "website", "description", "city", "state", "topics")
+MAX_PUBLICATIONS = 20
+
+
+class CentreNameTaken(ValueError):
+    """Another research centre already has this name."""
+
+
+@dataclass
+class Outcome:
+    """The result of an operation: the profile (when one applies) and the e-mails to send."""
+
+    researcher: Researcher | None = None
+    message_ids: list[int] = field(default_factory=list)
+
+
+def _in_transaction(operation: Callable[[], Outcome | Researcher | None]):
+    """Run an operation and commit it; roll everything back on any error."""
+    try:
+        result = operation()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return result
+
+
+def actor(researcher: Researcher) -> str:
+    """The audit-log actor for a researcher."""
+    return f"researcher:{researcher.id}"
+
+
+def find_by_email(email: str) -> Researcher | None:
+    """The researcher with this address (case-insensitive), or None."""
+    address = (email or "").strip().lower()
+    if not address:
+        return None
+    return db.session.scalar(select(Researcher).where(func.lower(Researcher.email) == address))
+
+
+# --- registration and links -------------------------------------------------------------------
+
+
+def register(email: str, values: dict, publications: list[dict]) -> Outcome:
+    """Create an unlisted profile and e-mail a confirmation link; for a known address, e-mail a
+    sign-in link instead and create nothing. The caller shows the same page either way."""
+
+    def operation() -> Outcome:
+        known = find_by_email(email)
+        if known is not None:
+            message = _queue_sign_in(known, reason="registration")
+            audit.record("anonymous", "researcher.registration_for_known_address", "researcher", known.id)
+            return Outcome(None, [message])
+        researcher = Researcher(email=email.strip().lower())
+        _apply_profile(researcher, values, publications)
+        db.session.add(researcher)
+        db.session.flush()
+        message = queue_email(
+            researcher.email, "Confirm your Research Partners profile", "researcher_confirm",
+            researcher=researcher, link=_link("confirm", researcher),
+            lifetime=links.lifetime_in_words(links.max_age("confirm")),
+        )
+        audit.record(actor(researcher), "researcher.registered", "researcher", researcher.id)
+        return Outcome(researcher, [message])
+
+    try:
+        outcome = _in_transaction(operation)
+    except IntegrityError:
+        # The same address registered at the same moment: treat it as a known address.
+        return request_sign_in(email, reason="registration")
+    return Outcome(outcome.researcher, [m.id for m in outcome.message_ids])
+
+
+def request_sign_in(email: str, reason: str = "manage") -> Outcome:
+    """E-mail a sign-in link when the address has a profile; do nothing visible otherwise."""
+
+    def operation() -> Outcome:
+        researcher = find_by_email(email)
+        if researcher is None:
+            return Outcome()
+        message = _queue_sign_in(researcher, reason=reason)
+        audit.record(actor(researcher), "researcher.sign_in_link_sent", "researcher", researcher.id)
+        return Outcome(researcher, [message])
+
+    outcome = _in_transaction(operation)
+    return Outcome(outcome.researcher, [m.id for m in outcome.message_ids])
+
+
+def _queue_sign_in(researcher: Researcher, reason: str):
+    return queue_email(
+        researcher.email, "Your Research Partners sign-in link", "researcher_sign_in",
+        researcher=researcher, link=_link("sign-in", researcher), reason=reason,
+        lifetime=links.lifetime_in_words(links.max_age("sign-in")),
+    )
+
+
+def _link(purpose: str, researcher: Researcher) -> str:
+    endpoint = "researchers.confirm" if purpose == "confirm" else "researchers.sign_in"
+    return external_url(endpoint, token=links.make_token(purpose, researcher.id, researcher.email))
+
+
+def researcher_from_link(purpose: str, token: str) -> Researcher:
+    """The researcher a link was sent to; LinkError when expired, forged, or the profile is gone."""
+    claim = links.read_token(purpose, token)
+    researcher = db.session.get(Researcher, claim.researcher_id)
+    if researcher is None or researcher.email.lower() != claim.email:
+        raise links.LinkError(expired=False)
+    return researcher
+
+
+def confirm_from_link(purpose: str, token: str) -> Researcher:
+    """Follow a confirmation or sign-in link: the address is proven, so the profile is (re)confirmed
+    and, unless hidden, listed."""
+    researcher = researcher_from_link(purpose, token)
+
+    def operation() -> Researcher:
+        was_listed = researcher.is_listed
+        first_time = researcher.confirmed_at is None
+        researcher.confirmed_at = utcnow()
+        if not was_listed and researcher.is_listed:
+            corpus.bump_version()
+        if first_time:
+            audit.record(actor(researcher), "researcher.confirmed", "researcher", researcher.id)
+        audit.record(actor(researcher), f"researcher.link_followed.{purpose}", "researcher", researcher.id)
+        return researcher
+
+    return _in_transaction(operation)
+
+
+# --- self-service -----------------------------------------------------------------------------
+
+
+def update_profile(researcher: Researcher, values: dict, publications: list[dict]) -> Researcher:
+    """Save an edited profile and its publications."""
+
+    def operation() -> Researcher:
+        _apply_profile(researcher, values, publications)
+        researcher.updated_at = utcnow()
+        if researcher.is_listed:
+            corpus.bump_version()
+        audit.record(actor(researcher), "researcher.updated", "researcher", researcher.id)
+        return researcher
+
+    return _in_transaction(operation)
+
+
+def set_hidden(researcher: Researcher, hidden: bool) -> Researcher:
+    """Hide a profile (unlisted and never matched) or show it again."""
+
+    def operation() -> Researcher:
+        if researcher.hidden == hidden:
+            return researcher
+        was_listed = researcher.is_listed
+        researcher.hidden = hidden
+        if was_listed != researcher.is_listed:
+            corpus.bump_version()
+        audit.record(actor(researcher), "researcher.hidden" if hidden else "researcher.shown",
+                     "researcher", researcher.id)
+        return researcher
+
+    return _in_transaction(operation)
+
+
+def delete_profile(researcher: Researcher) -> None:
+    """Delete a profile with its publications; the audit log keeps an entry without personal data."""
+
+    def operation() -> None:
+        researcher_id, was_listed = researcher.id, researcher.is_listed
+        db.session.delete(researcher)
+        db.session.flush()
+        if was_listed:
+            corpus.bump_version()
+        audit.record("researcher", "researcher.deleted", "researcher", researcher_id)
+
+    _in_transaction(operation)
+
+
+def _apply_profile(researcher: Researcher, values: dict, publications: list[dict]) -> None:
+    """Copy form values onto the profile, place it from its ZIP and replace its publications."""
+    for name in PROFILE_FIELDS:
+        if name in values:
+            setattr(researcher, name, values[name])
+    place = lookup_zip(researcher.zip)
+    researcher.latitude = place.latitude if place else None
+    researcher.longitude = place.longitude if place else None
+    researcher.publications = [
+        Publication(position=i, title=p["title"], year=p.get("year"), abstract=p.get("abstract", ""),
+                    link=p.get("link", ""))
+        for i, p in enumerate(publications[:MAX_PUBLICATIONS])
+    ]
+
+
+def profile_values(researcher: Researcher) -> dict:
+    """The profile as form data, for the edit page."""
+    values = {name: getattr(researcher, name) for name in PROFILE_FIELDS}
+    values["publications"] = [
+        {"title": p.title, "year": p.year, "abstract": p.abstract, "link": p.link}
+        for p in researcher.publications
+    ]
+    return values
+
+
+def is_stale(researcher: Researcher, now: datetime | None = None) -> bool:
+    """Whether the profile has not been confirmed within PROFILE_STALE_DAYS."""
+    if researcher.confirmed_at is None:
+        return False
+    return researcher.confirmed_at < (now or utcnow()) - timedelta(days=current_app.config["PROFILE_STALE_DAYS"])
+
+
+def send_stale_reminders(now: datetime | None = None) -> list[int]:
+    """E-mail a reconfirmation link to each listed profile gone stale and not yet reminded since;
+    return the outbox ids."""
+    now = now or utcnow()
+    cutoff = now - timedelta(days=current_app.config["PROFILE_STALE_DAYS"])
+
+    def operation() -> Outcome:
+        due = db.session.scalars(
+            select(Researcher)
+            .where(Researcher.confirmed_at.is_not(None), Researcher.confirmed_at < cutoff,
+                   Researcher.hidden.is_(False),
+                   or_(Researcher.reminder_sent_at.is_(None),
+                       Researcher.reminder_sent_at < Researcher.confirmed_at))
+            .order_by(Researcher.id)
+        ).all()
+        outcome = Outcome()
+        for researcher in due:
+            outcome.message_ids.append(queue_email(
+                researcher.email, "Please reconfirm your Research Partners profile", "researcher_reminder",
+                researcher=researcher, link=_link("confirm", researcher),
+                lifetime=links.lifetime_in_words(links.max_age("confirm")),
+            ))
+            researcher.reminder_sent_at = now
+            audit.record("system", "researcher.reminder_sent", "researcher", researcher.id)
+        return outcome
+
+    outcome = _in_transaction(operation)
+    return [m.id for m in outcome.message_ids]
+
+
+# --- research centres -------------------------------------------------------------------------
+
+
+def all_centres() -> list[ResearchCentre]:
+    """Every research centre, by name."""
+    return list(db.session.scalars(select(ResearchCentre).order_by(ResearchCentre.name)))
+
+
+def create_centre(researcher: Researcher, values: dict) -> ResearchCentre:
+    """Create a research centre and make the researcher a member of it."""
+
+    def operation() -> ResearchCentre:
+        _check_centre_name(values["name"])
+        centre = ResearchCentre(**{name: values[name] for name in CENTRE_FIELDS})
+        db.session.add(centre)
+        db.session.flush()
+        researcher.centre = centre
+        if researcher.is_listed:
+            corpus.bump_version()
+        audit.record(actor(researcher), "centre.created", "research_centre", centre.id)
+        return centre
+
+    try:
+        return _in_transaction(operation)
+    except IntegrityError:
+        raise CentreNameTaken(values["name"]) from None
+
+
+def update_centre(researcher: Researcher, centre: ResearchCentre, values: dict) -> ResearchCentre:
+    """Save a centre's profile, edited by one of its members."""
+
+    def operation() -> ResearchCentre:
+        _check_centre_name(values["name"], exclude_id=centre.id)
+        for name in CENTRE_FIELDS:
+            setattr(centre, name, values[name])
+        audit.record(actor(researcher), "centre.updated", "research_centre", centre.id)
+        return centre
+
+    try:
+        return _in_transaction(operation)
+    except IntegrityError:
+        raise CentreNameTaken(values["name"]) from None
+
+
+def _check_centre_name(name: str, exclude_id: int | None = None) -> None:
+    query = select(ResearchCentre.id).where(func.lower(ResearchCentre.name) == name.strip().lower())
+    if exclude_id is not None:
+        query = query.where(ResearchCentre.id != exclude_id)
+    if db.session.scalar(query) is not None:
+        raise CentreNameTaken(name)

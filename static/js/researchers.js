@@ -1,0 +1,58 @@
+// Progressive enhancement of the profile form: "Add another publication" adds a row in place
+// instead of sending the form back to the server. Without this script the button still works.
+(function () {
+  "use strict";
+
+  function renumber(row, index) {
+    row.id = "publication-" + index;
+    var legend = row.querySelector("legend");
+    if (legend) { legend.textContent = "Publication " + (index + 1); }
+    row.querySelectorAll("[name], [id], [for], [aria-describedby]").forEach(function (el) {
+      ["name", "id", "for", "aria-describedby"].forEach(function (attr) {
+        var value = el.getAttribute(attr);
+        if (value) { el.setAttribute(attr, value.replace(/publications-\d+-/g, "publications-" + index + "-")); }
+      });
+    });
+  }
+
+  function clear(row) {
+    row.querySelectorAll("input, textarea").forEach(function (el) {
+      el.value = "";
+      el.removeAttribute("aria-invalid");
+    });
+    row.querySelectorAll(".error").forEach(function (el) { el.remove(); });
+    row.querySelectorAll(".has-error").forEach(function (el) { el.classList.remove("has-error"); });
+    row.querySelectorAll("[aria-describedby]").forEach(function (el) {
+      var ids = el.getAttribute("aria-describedby").split(" ").filter(function (id) { return !/-error$/.test(id); });
+      if (ids.length) { el.setAttribute("aria-describedby", ids.join(" ")); } else { el.removeAttribute("aria-describedby"); }
+    });
+  }
+
+  function setUp(button) {
+    var fieldset = button.closest("fieldset");
+    var list = fieldset.querySelector(".publication-rows");
+    var max = parseInt(fieldset.getAttribute("data-max"), 10) || 20;
+    var status = document.createElement("p");
+    status.className = "hint";
+    status.setAttribute("role", "status");
+    button.insertAdjacentElement("afterend", status);
+
+    button.addEventListener("click", function (event) {
+      var rows = list.querySelectorAll(".publication-row");
+      if (rows.length >= max) { return; }
+      event.preventDefault();
+      var row = rows[rows.length - 1].cloneNode(true);
+      renumber(row, rows.length);
+      clear(row);
+      list.appendChild(row);
+      var title = row.querySelector("input");
+      if (title) { title.focus(); }
+      if (rows.length + 1 >= max) {
+        button.hidden = true;
+        status.textContent = "You have " + max + " rows, the most a profile can list.";
+      }
+    });
+  }
+
+  document.querySelectorAll("[data-add-publication]").forEach(setUp);
+})();

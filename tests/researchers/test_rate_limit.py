@@ -1,0 +1,50 @@
+"""Registration and sign-in-link requests are rate limited per client."""
+
+from __future__ import annotations
+
+import pytest
+
+from matcher import create_app
+from matcher.config import TestConfig
+from matcher.extensions import db, limiter
+
+
+@pytest.fixture
+def limited_app(tmp_path):
+    """A separate app with rate limits on. Flask-Limiter keeps `enabled` on the shared extension
+    object, so it is restored afterwards for the session's (unlimited) app."""
+    was_enabled = limiter.enabled
+    app = create_app(type("Limited", (TestConfig,), {
+        "RATELIMIT_ENABLED": True, "FORM_RATE_LIMIT": "2 per hour", "RATELIMIT_STORAGE_URI": "memory://",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'limited.sqlite3'}",
+    }))
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    limiter.reset()
+    limiter.enabled = was_enabled
+
+
+@pytest.mark.parametrize("path, data", [
+    ("/researchers/register", {"name": ""}),
+    ("/researchers/manage", {"email": "someone@example.edu"}),
+])
+def test_too_many_posts_from_one_client_are_refused_kindly(limited_app, path, data):
+    client = limited_app.test_client()
+    for _ in range(2):
+        assert client.post(path, data=data).status_code in (200, 302)
+    response = client.post(path, data=data)
+    assert response.status_code == 429
+    assert "Please wait a while and try again." in response.get_data(as_text=True)
+    assert client.get(path).status_code == 200  # reading the form is never limited
+    other = limited_app.test_client()
+    assert other.post(path, data=data, environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code in (200, 302)
+
+
+def test_adding_publication_rows_without_javascript_is_not_limited(limited_app):
+    client = limited_app.test_client()
+    for _ in range(4):
+        assert client.post("/researchers/register/add-publication", data={}).status_code == 200
