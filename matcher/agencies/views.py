@@ -1,11 +1,103 @@
-"""Agency pages."""
+"""Agency pages: the landing page, the problem statement form and the private status page."""
 
-from flask import render_template
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, session, url_for
 
 from matcher.agencies import bp
+from matcher.agencies.forms import AddInformationForm, ProblemForm, WithdrawForm
+from matcher.security import form_rate_limit
+from matcher.services import problems
 
 
 @bp.get("/")
 def index():
     """How an agency gets matched with a researcher."""
     return render_template("agencies/index.html")
+
+
+@bp.route("/submit", methods=["GET", "POST"])
+@form_rate_limit()
+def submit():
+    """The problem statement form; `?researcher=ID` pre-fills a preferred researcher."""
+    form = ProblemForm()
+    if request.method == "GET":
+        researcher = problems.preferred_researcher(request.args.get("researcher"))
+        form.preferred_researcher.data = str(researcher.id) if researcher else ""
+    else:
+        researcher = problems.preferred_researcher(form.preferred_researcher.data)
+        if form.is_bot():
+            return _thank_you(form.email.data)
+        if form.validate():
+            problems.submit_problem(form.problem_values())
+            return _thank_you(form.email.data)
+    return render_template("agencies/submit.html", form=form, researcher=researcher)
+
+
+def _thank_you(email: str | None):
+    """Send the browser to the confirmation page (the same page for people and bots)."""
+    session["submitted_email"] = (email or "").strip()[:254]
+    return redirect(url_for("agencies.submitted"), code=303)
+
+
+@bp.get("/submitted")
+def submitted():
+    """Confirmation after a statement was sent."""
+    return render_template("agencies/submitted.html", email=session.get("submitted_email", ""))
+
+
+@bp.get("/status/<token>")
+def status(token: str):
+    """The agency's private status page."""
+    problem = _problem_or_404(token)
+    return _render_status(problem, AddInformationForm(prefix="info"), WithdrawForm(prefix="withdraw"))
+
+
+@bp.post("/status/<token>/information")
+@form_rate_limit()
+def add_information(token: str):
+    """Append information or an answer to the statement."""
+    problem = _problem_or_404(token)
+    form = AddInformationForm(prefix="info")
+    if problems.is_finished(problem):
+        flash("This statement is no longer open, so nothing was added.", "warning")
+        return redirect(url_for("agencies.status", token=token), code=303)
+    if form.validate():
+        problems.add_information(problem, form.body.data)
+        flash("Thank you. Your information was added to the statement and the coordinators were told.")
+        return redirect(url_for("agencies.status", token=token, _anchor="updates"), code=303)
+    return _render_status(problem, form, WithdrawForm(prefix="withdraw"))
+
+
+@bp.post("/status/<token>/withdraw")
+@form_rate_limit()
+def withdraw(token: str):
+    """Withdraw the statement."""
+    problem = _problem_or_404(token)
+    form = WithdrawForm(prefix="withdraw")
+    if problems.is_finished(problem):
+        flash("This statement is no longer open.", "warning")
+        return redirect(url_for("agencies.status", token=token), code=303)
+    if form.validate():
+        problems.withdraw(problem, form.reason.data or "")
+        flash("Your problem statement was withdrawn. Thank you for letting us know.")
+        return redirect(url_for("agencies.status", token=token), code=303)
+    return _render_status(problem, AddInformationForm(prefix="info"), form)
+
+
+def _problem_or_404(token: str):
+    """The problem for a status token; a plain 404 for anything unknown."""
+    problem = problems.find_by_token(token)
+    if problem is None:
+        abort(404)
+    return problem
+
+
+def _render_status(problem, info_form, withdraw_form):
+    partnerships = problems.introductions(problem)
+    return render_template(
+        "agencies/status.html", problem=problem, partnerships=partnerships,
+        steps=problems.progress(problem, partnerships), updates=problems.agency_updates(problem),
+        question=problems.open_question(problem), finished=problems.is_finished(problem),
+        info_form=info_form, withdraw_form=withdraw_form,
+    )

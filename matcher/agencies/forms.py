@@ -1,0 +1,278 @@
+"""Agency forms: the problem statement, follow-up information and withdrawal."""
+
+from __future__ import annotations
+
+import re
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields import DateField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from matcher import taxonomy
+from matcher.forms import MultiCheckboxField, ProtectedForm, check_email, vocabulary_choices, zip_matches_state
+from matcher.models.types import utcnow
+
+DESCRIPTION_MIN, DESCRIPTION_MAX = 50, 5000
+TITLE_MIN, TITLE_MAX = 5, 200
+AVOID_MAX = 1000
+UPDATE_MIN, UPDATE_MAX = 10, 5000
+REASON_MAX = 1000
+DISTANCE_CHOICES = [(25, "25 miles"), (50, "50 miles"), (100, "100 miles"), (250, "250 miles"),
+                    (500, "500 miles")]
+PHONE_PATTERN = re.compile(r"^[0-9+()./\-\s]+((ext\.?|x)\s*\d{1,6})?$", re.IGNORECASE)
+
+
+def strip(value):
+    """Filter: trim surrounding white space from text input."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def text_length(minimum: int, maximum: int, what: str):
+    """Validator for long text: a message that says how long the text is and what is allowed.
+
+    (Unlike Length, it sets no maxlength attribute, so pasted text is never cut off silently.)
+    """
+
+    def validate(form, field) -> None:
+        size = len(field.data or "")
+        if size > maximum:
+            raise ValidationError(
+                f"Please shorten {what} to {maximum:,} characters or fewer (it has {size:,})."
+            )
+        if size and size < minimum:
+            raise ValidationError(
+                f"Please write at least {minimum:,} characters in {what} (it has {size:,})."
+            )
+
+    return validate
+
+
+def required(message: str) -> DataRequired:
+    """DataRequired with our wording."""
+    return DataRequired(message)
+
+
+def check_phone(form, field) -> None:
+    """An optional phone number: digits and the usual punctuation, 7 to 15 digits."""
+    value = field.data or ""
+    if not value:
+        return
+    digits = sum(ch.isdigit() for ch in value)
+    if not PHONE_PATTERN.match(value) or not 7 <= digits <= 15:
+        raise ValidationError("Please enter a phone number like (555) 123-4567, or leave this empty.")
+
+
+class FriendlyDateField(DateField):
+    """A date input whose error message says what to type."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("invalid_value_message", "Please enter a date like 2027-03-31.")
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist) -> None:
+        """An empty input means no date."""
+        if not valuelist or not "".join(valuelist).strip():
+            self.data = None
+            return
+        super().process_formdata([value.strip() for value in valuelist])
+
+
+def _choose(vocabulary, prompt: str) -> list[tuple[str, str]]:
+    return [("", prompt), *vocabulary_choices(vocabulary)]
+
+
+class ProblemForm(ProtectedForm):
+    """The problem statement an agency submits."""
+
+    # About the agency
+    agency_name = StringField(
+        "Agency name", filters=[strip],
+        validators=[required("Please enter your agency's name."),
+                    Length(max=200, message="Please keep the agency name to 200 characters or fewer.")],
+    )
+    agency_type = SelectField(
+        "Type of agency", choices=_choose(taxonomy.AGENCY_TYPES, "Choose one…"),
+        validators=[required("Please choose the type of agency.")],
+        invalid_choice_message="Please choose one of the types listed.",
+    )
+    city = StringField(
+        "City or town", filters=[strip],
+        validators=[required("Please enter the city or town."),
+                    Length(max=100, message="Please keep the city to 100 characters or fewer.")],
+    )
+    state = SelectField(
+        "State", choices=_choose(taxonomy.US_STATES, "Choose a state…"),
+        validators=[required("Please choose the state.")],
+        invalid_choice_message="Please choose one of the states listed.",
+    )
+    zip = StringField(
+        "ZIP code", filters=[strip],
+        validators=[required("Please enter a 5-digit U.S. ZIP code."), zip_matches_state("state")],
+        render_kw={"inputmode": "numeric", "autocomplete": "postal-code", "maxlength": 5},
+    )
+
+    # Contact person
+    contact_name = StringField(
+        "Your name", filters=[strip],
+        validators=[required("Please enter your name."),
+                    Length(max=120, message="Please keep your name to 120 characters or fewer.")],
+        render_kw={"autocomplete": "name"},
+    )
+    contact_role = StringField(
+        "Your role", filters=[strip],
+        validators=[required("Please enter your role, for example Crime analyst or Deputy chief."),
+                    Length(max=120, message="Please keep your role to 120 characters or fewer.")],
+        render_kw={"autocomplete": "organization-title"},
+    )
+    email = EmailField(
+        "E-mail", filters=[strip],
+        validators=[required("Please enter your e-mail address."),
+                    Length(max=254, message="Please keep the e-mail address to 254 characters or fewer."),
+                    check_email],
+        render_kw={"autocomplete": "email"},
+    )
+    phone = StringField(
+        "Phone (optional)", filters=[strip],
+        validators=[Length(max=40, message="Please keep the phone number to 40 characters or fewer."),
+                    check_phone],
+        render_kw={"autocomplete": "tel", "type": "tel"},
+    )
+
+    # The problem
+    title = StringField(
+        "Title of the problem", filters=[strip],
+        validators=[required("Please give the problem a short title."),
+                    Length(min=TITLE_MIN, max=TITLE_MAX,
+                           message=f"Please write a title of {TITLE_MIN} to {TITLE_MAX} characters.")],
+    )
+    description = TextAreaField(
+        "Describe the problem", filters=[strip],
+        validators=[required("Please describe the problem."),
+                    text_length(DESCRIPTION_MIN, DESCRIPTION_MAX, "the description")],
+        render_kw={"rows": 12},
+    )
+    topics = MultiCheckboxField(
+        "Topics", choices=vocabulary_choices(taxonomy.TOPICS),
+        validators=[required("Please choose at least one topic.")],
+    )
+    help_wanted = MultiCheckboxField(
+        "Kinds of help you want", choices=vocabulary_choices(taxonomy.HELP_KINDS),
+        validators=[required("Please choose at least one kind of help.")],
+    )
+
+    # Data and evaluation
+    data_available = MultiCheckboxField("Data you have", choices=vocabulary_choices(taxonomy.DATA_SOURCES))
+    data_other = StringField(
+        "Other data (if you ticked Other)", filters=[strip],
+        validators=[Length(max=300, message="Please keep this to 300 characters or fewer.")],
+    )
+    evaluation_design = RadioField(
+        "Evaluation design wanted", choices=vocabulary_choices(taxonomy.EVALUATION_DESIGNS),
+        default="not-sure", validators=[required("Please choose one option.")],
+        invalid_choice_message="Please choose one of the options listed.",
+    )
+
+    # Timeline and funding
+    timeline = StringField(
+        "When would you like to start? (optional)", filters=[strip],
+        validators=[Length(max=120, message="Please keep this to 120 characters or fewer.")],
+    )
+    funding = RadioField(
+        "Funding", choices=vocabulary_choices(taxonomy.FUNDING), default="none",
+        validators=[required("Please choose one option.")],
+        invalid_choice_message="Please choose one of the options listed.",
+    )
+    funding_deadline = FriendlyDateField("Grant deadline")
+
+    # Researchers
+    prefer_nearby = BooleanField("We would prefer a researcher near us")
+    max_distance_miles = SelectField(
+        "Within", choices=DISTANCE_CHOICES, coerce=int, default=100,
+        invalid_choice_message="Please choose one of the distances listed.",
+        invalid_value_message="Please choose one of the distances listed.",
+    )
+    show_agency_name = BooleanField("Researchers may see our agency's name before an introduction")
+    avoid = TextAreaField(
+        "Researchers or universities to avoid (optional)", filters=[strip],
+        validators=[text_length(0, AVOID_MAX, "this list")], render_kw={"rows": 3},
+    )
+    preferred_researcher = HiddenField()
+    keep_preferred = BooleanField("Ask for this researcher", default=True)
+
+    submit = SubmitField("Send the problem statement")
+
+    def validate_data_other(self, field) -> None:
+        """Say what the other data is when 'Other' is ticked."""
+        if "other" in (self.data_available.data or []) and not field.data:
+            raise ValidationError("You ticked Other: please say what other data you have.")
+
+    def validate_funding_deadline(self, field) -> None:
+        """A grant needs its deadline, and the deadline should not have passed."""
+        if self.funding.data != "grant":
+            return
+        if field.data is None and not field.process_errors:
+            raise ValidationError("Please give the grant's deadline (your best estimate is fine).")
+        if field.data is not None and field.data < utcnow().date():
+            raise ValidationError("This date has passed. Please give the grant's next deadline.")
+
+    def preferred_researcher_id(self) -> int | None:
+        """The id in the hidden field, when the agency kept it ticked."""
+        raw = (self.preferred_researcher.data or "").strip()
+        if not self.keep_preferred.data or not raw.isdigit() or len(raw) > 12:
+            return None
+        return int(raw)
+
+    def problem_values(self) -> dict:
+        """The cleaned values, named like Problem's columns."""
+        grant = self.funding.data == "grant"
+        return dict(
+            agency_name=self.agency_name.data, agency_type=self.agency_type.data,
+            contact_name=self.contact_name.data, contact_role=self.contact_role.data,
+            email=self.email.data, phone=self.phone.data or "", city=self.city.data,
+            state=self.state.data, zip=self.zip.data, title=self.title.data,
+            description=self.description.data, topics=list(self.topics.data or []),
+            help_wanted=list(self.help_wanted.data or []),
+            data_available=list(self.data_available.data or []),
+            data_other=(self.data_other.data or "") if "other" in (self.data_available.data or []) else "",
+            evaluation_design=self.evaluation_design.data, timeline=self.timeline.data or "",
+            funding=self.funding.data, funding_deadline=self.funding_deadline.data if grant else None,
+            max_distance_miles=self.max_distance_miles.data if self.prefer_nearby.data else None,
+            show_agency_name=bool(self.show_agency_name.data), avoid=self.avoid.data or "",
+            preferred_researcher_id=self.preferred_researcher_id(),
+        )
+
+
+class AddInformationForm(FlaskForm):
+    """More information, or an answer to a coordinator's question."""
+
+    body = TextAreaField(
+        "Information to add", filters=[strip],
+        validators=[required("Please write what you would like to add."),
+                    text_length(UPDATE_MIN, UPDATE_MAX, "your text")],
+        render_kw={"rows": 6},
+    )
+    submit = SubmitField("Add to our statement")
+
+
+class WithdrawForm(FlaskForm):
+    """Withdrawing the statement, with an optional reason."""
+
+    reason = TextAreaField(
+        "Reason (optional)", filters=[strip],
+        validators=[text_length(0, REASON_MAX, "the reason")], render_kw={"rows": 3},
+    )
+    confirm = BooleanField(
+        "Yes, withdraw this problem statement",
+        validators=[required("Please tick the box to confirm the withdrawal.")],
+    )
+    submit = SubmitField("Withdraw the statement")

@@ -1,0 +1,48 @@
+/* Agency form: optional enhancements. Without this script every field simply stays visible. */
+(function () {
+  "use strict";
+
+  /* Show `target` only while `isOn()` is true; re-check whenever `inputs` change. */
+  function showWhen(target, inputs, isOn) {
+    if (!target || !inputs.length) { return; }
+    function update() { target.hidden = !isOn(); }
+    inputs.forEach(function (input) { input.addEventListener("change", update); });
+    update();
+  }
+
+  var nearby = document.getElementById("prefer_nearby");
+  if (nearby) {
+    showWhen(document.querySelector(".js-distance"), [nearby], function () { return nearby.checked; });
+  }
+
+  var dataBoxes = Array.prototype.slice.call(document.querySelectorAll("input[name='data_available']"));
+  showWhen(document.querySelector(".js-data-other"), dataBoxes, function () {
+    return dataBoxes.some(function (box) { return box.value === "other" && box.checked; });
+  });
+
+  var funding = Array.prototype.slice.call(document.querySelectorAll("input[name='funding']"));
+  showWhen(document.querySelector(".js-grant-deadline"), funding, function () {
+    return funding.some(function (radio) { return radio.value === "grant" && radio.checked; });
+  });
+
+  /* One click sends the form once. */
+  var form = document.querySelector("form.problem-form");
+  if (form) {
+    form.addEventListener("submit", function () {
+      var button = form.querySelector("[type=submit]");
+      if (button) {
+        window.setTimeout(function () { button.disabled = true; }, 0);
+      }
+    });
+    /* Coming back with the browser's Back button: the button works again. */
+    window.addEventListener("pageshow", function () {
+      var button = form.querySelector("[type=submit]");
+      if (button) { button.disabled = false; }
+    });
+  }
+
+  /* Bring the error summary into view so keyboard and screen-reader users hear it. */
+  var summary = document.querySelector(".error-summary");
+  if (summary) { summary.focus(); }
+
+}());
