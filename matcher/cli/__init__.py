@@ -7,7 +7,18 @@ def register_cli(app: Flask) -> None:
     """Attach every command to the app."""
     from matcher.cli.accounts import create_coordinator_command
     from matcher.cli.mail import send_mail_command
+    from matcher.cli.problems import compute_suggestions_command
+    from matcher.cli.ranking import evaluate_command, rank_command
+    from matcher.cli.researchers import remind_stale_command
     from matcher.cli.seed import seed_command
 
-    for command in (seed_command, send_mail_command, create_coordinator_command):
+    for command in (
+        seed_command,
+        send_mail_command,
+        create_coordinator_command,
+        compute_suggestions_command,
+        remind_stale_command,
+        rank_command,
+        evaluate_command,
+    ):
         app.cli.add_command(command)

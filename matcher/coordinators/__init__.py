@@ -1,7 +1,18 @@
-"""Coordinators: sign-in, review queue, introductions, partnerships, reports."""
+"""Coordinators: sign-in, review queue, introductions, partnerships, assignment, reports, outbox."""
 
 from flask import Blueprint
 
-bp = Blueprint("coordinators", __name__)
+from matcher.coordinators.highlight import highlight
 
-from matcher.coordinators import views  # noqa: E402,F401
+bp = Blueprint("coordinators", __name__)
+bp.add_app_template_filter(highlight, "highlight_terms")
+
+from matcher.coordinators import (  # noqa: E402,F401
+    assignment,
+    outbox,
+    partnerships,
+    problems,
+    queue,
+    reports,
+    views,
+)

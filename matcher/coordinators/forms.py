@@ -1,8 +1,30 @@
-"""Coordinator forms."""
+"""Coordinator forms: every POST form carries a CSRF token; filters are plain GET forms."""
+
+from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, Length
+from wtforms import (
+    DateField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from matcher import taxonomy
+from matcher.forms import MultiCheckboxField
+
+TEXT_LIMIT = 5000
+
+
+def _any(vocabulary: taxonomy.Vocabulary, label: str) -> list[tuple[str, str]]:
+    return [("", label)] + list(vocabulary)
 
 
 class SignInForm(FlaskForm):
@@ -15,3 +37,135 @@ class SignInForm(FlaskForm):
         "Password", validators=[DataRequired("Please enter your password."), Length(max=200)]
     )
     submit = SubmitField("Sign in")
+
+
+class QueueFilterForm(FlaskForm):
+    """Narrow the queue (a GET form: bookmarkable, no CSRF needed)."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField("Status", choices=_any(taxonomy.PROBLEM_STATUSES, "Any status"), default="")
+    topic = SelectField("Topic", choices=_any(taxonomy.TOPICS, "Any topic"), default="")
+    state = SelectField("State", choices=_any(taxonomy.US_STATES, "Any state"), default="")
+    agency_type = SelectField("Agency type", choices=_any(taxonomy.AGENCY_TYPES, "Any agency type"), default="")
+    q = StringField("Search", validators=[Optional(), Length(max=200, message="Please use at most 200 characters.")])
+    page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1, max=10_000)])
+
+
+class SuggestionActionForm(FlaskForm):
+    """Shortlist a suggestion or put it back to pending."""
+
+    suggestion_id = HiddenField(validators=[DataRequired()])
+
+
+class RejectForm(FlaskForm):
+    """Reject a suggestion, saying why."""
+
+    suggestion_id = HiddenField(validators=[DataRequired()])
+    reason = StringField("Reason", validators=[
+        DataRequired("Please say why this researcher is not a fit."),
+        Length(max=500, message="Please keep the reason under 500 characters."),
+    ])
+
+
+class IntroduceForm(FlaskForm):
+    """Introduce one or more suggested researchers to the agency."""
+
+    suggestion_ids = MultiCheckboxField("Researchers to introduce", coerce=int, validators=[
+        DataRequired("Tick at least one researcher to introduce."),
+    ])
+    message = TextAreaField("Personal note for both e-mails (optional)", validators=[
+        Optional(), Length(max=2000, message="Please keep the note under 2,000 characters."),
+    ])
+    submit = SubmitField("Introduce selected researchers")
+
+
+class QuestionForm(FlaskForm):
+    """Ask the agency a question (shown on its status page, link e-mailed)."""
+
+    body = TextAreaField("Question for the agency", validators=[
+        DataRequired("Please write the question."),
+        Length(max=TEXT_LIMIT, message=f"Please keep the question under {TEXT_LIMIT:,} characters."),
+    ])
+    submit = SubmitField("Send question")
+
+
+class NoteForm(FlaskForm):
+    """An internal note, never shown to the agency."""
+
+    body = TextAreaField("Internal note", validators=[
+        DataRequired("Please write the note."),
+        Length(max=TEXT_LIMIT, message=f"Please keep the note under {TEXT_LIMIT:,} characters."),
+    ])
+    submit = SubmitField("Add note")
+
+
+class StatusForm(FlaskForm):
+    """Move the problem to another status."""
+
+    status = SelectField("New status", choices=list(taxonomy.PROBLEM_STATUSES),
+                         validators=[InputRequired("Please choose a status.")])
+    note = StringField("Why (optional, internal)", validators=[
+        Optional(), Length(max=500, message="Please keep this under 500 characters."),
+    ])
+    submit = SubmitField("Change status")
+
+
+class StageForm(FlaskForm):
+    """Record the stage a partnership reached, on which day."""
+
+    stage = SelectField("Stage reached", choices=list(taxonomy.PARTNERSHIP_STAGES),
+                        validators=[InputRequired("Please choose a stage.")])
+    on = DateField("On", validators=[Optional()], format="%Y-%m-%d")
+    outcome = SelectField("Outcome (needed to close)", choices=_any(taxonomy.PARTNERSHIP_OUTCOMES, "No outcome yet"),
+                          default="")
+    note = StringField("Note (optional)", validators=[
+        Optional(), Length(max=1000, message="Please keep the note under 1,000 characters."),
+    ])
+    submit = SubmitField("Record stage")
+
+    def validate_outcome(self, field) -> None:
+        """Closing a partnership needs an outcome."""
+        from wtforms.validators import ValidationError
+
+        if self.stage.data == "closed" and not field.data:
+            raise ValidationError("Please choose the outcome before closing the partnership.")
+
+
+class PartnershipNotesForm(FlaskForm):
+    """The partnership's running notes."""
+
+    notes = TextAreaField("Notes", validators=[
+        Optional(), Length(max=TEXT_LIMIT, message=f"Please keep the notes under {TEXT_LIMIT:,} characters."),
+    ])
+    submit = SubmitField("Save notes")
+
+
+class AssignmentForm(FlaskForm):
+    """How many researchers to propose for each open problem (GET)."""
+
+    class Meta:
+        csrf = False
+
+    per_problem = IntegerField("Researchers per problem", default=1, validators=[
+        InputRequired("Please enter a number from 1 to 3."),
+        NumberRange(min=1, max=3, message="Please enter a number from 1 to 3."),
+    ])
+    submit = SubmitField("Propose")
+
+
+class AcceptProposalForm(FlaskForm):
+    """Accept the ticked part of a proposal."""
+
+    mode = RadioField("With the ticked researchers", default="shortlist", choices=[
+        ("shortlist", "Shortlist them (no e-mails yet)"),
+        ("introduce", "Introduce them now (e-mails both sides)"),
+    ], validators=[InputRequired("Please choose what to do.")])
+    submit = SubmitField("Accept ticked proposals")
+
+
+class ResendForm(FlaskForm):
+    """Resend one failed message."""
+
+    submit = SubmitField("Resend")

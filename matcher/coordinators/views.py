@@ -1,23 +1,34 @@
-"""Coordinator pages."""
+"""Coordinator sign-in, sign-out and the workspace's start page."""
 
-from flask import flash, redirect, render_template, request, url_for
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import login_user, logout_user
 
 from matcher.auth import coordinator_required
 from matcher.coordinators import bp
 from matcher.coordinators.forms import SignInForm
-from matcher.services import accounts
+from matcher.services import accounts, coordination, reports
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
-    """Coordinator sign-in with e-mail and password."""
+    """Coordinator sign-in with e-mail and password; repeated failures are slowed down."""
     form = SignInForm()
     if form.validate_on_submit():
+        client = request.remote_addr or ""
+        blocked = accounts.sign_in_blocked(form.email.data, client)
+        if blocked:
+            form.password.errors.append(blocked)
+            return render_template("coordinators/sign_in.html", form=form), 429
         coordinator = accounts.authenticate(form.email.data, form.password.data)
         if coordinator is not None:
+            accounts.clear_failed_sign_ins(form.email.data)
+            session.clear()
+            session.permanent = True
             login_user(coordinator)
             return redirect(safe_next(request.args.get("next")) or url_for("coordinators.index"))
+        accounts.record_failed_sign_in(form.email.data, client)
         form.password.errors.append("That e-mail and password do not match an active coordinator account.")
     return render_template("coordinators/sign_in.html", form=form)
 
@@ -26,6 +37,7 @@ def sign_in():
 def sign_out():
     """End the coordinator's session."""
     logout_user()
+    session.clear()
     flash("You are signed out.")
     return redirect(url_for("home.index"))
 
@@ -33,12 +45,15 @@ def sign_out():
 @bp.get("/")
 @coordinator_required
 def index():
-    """The coordinator's start page."""
-    return render_template("coordinators/index.html")
+    """The coordinator's start page: what waits, and where to go."""
+    return render_template(
+        "coordinators/index.html", counts=coordination.status_counts(), figures=reports.dashboard(),
+        outbox=coordination.outbox_counts(),
+    )
 
 
 def safe_next(target: str | None) -> str | None:
     """Only follow `next` to a path on this site."""
-    if target and target.startswith("/") and not target.startswith("//"):
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return None

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import math
+import time
+
+from flask import current_app
+from limits import parse
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -45,3 +52,62 @@ def authenticate(email: str, password: str) -> Coordinator | None:
     coordinator.last_sign_in_at = utcnow()
     db.session.commit()
     return coordinator
+
+
+# --- Slowing down repeated failed sign-ins ---------------------------------------------------------
+# Failures are counted per account (the e-mail typed, known or not) and per client address in the
+# rate-limit storage (RATELIMIT_STORAGE_URI, shared by every process when it is Redis). Only failures
+# count; a successful sign-in clears the account's count.
+
+ACCOUNT_LIMIT = "5 per 15 minutes"
+CLIENT_LIMIT = "20 per 15 minutes"
+
+
+def _throttle():
+    """This app's moving-window limiter over the configured storage (created on first use)."""
+    throttle = current_app.extensions.get("signin_throttle")
+    if throttle is None:
+        storage = storage_from_string(current_app.config.get("RATELIMIT_STORAGE_URI") or "memory://")
+        throttle = current_app.extensions["signin_throttle"] = MovingWindowRateLimiter(storage)
+    return throttle
+
+
+def _limits(email: str, client: str):
+    config = current_app.config
+    return [
+        (parse(config.get("SIGNIN_ACCOUNT_LIMIT", ACCOUNT_LIMIT)), "signin-account", (email or "").strip().lower(),
+         "Too many failed sign-ins for this account."),
+        (parse(config.get("SIGNIN_CLIENT_LIMIT", CLIENT_LIMIT)), "signin-client", client or "unknown",
+         "Too many failed sign-ins from your network."),
+    ]
+
+
+def sign_in_blocked(email: str, client: str) -> str | None:
+    """A message saying how long to wait when this account or client failed too often, else None."""
+    throttle = _throttle()
+    for limit, namespace, key, reason in _limits(email, client):
+        if not throttle.test(limit, namespace, key):
+            reset_at = throttle.get_window_stats(limit, namespace, key).reset_time
+            minutes = max(1, math.ceil((reset_at - time.time()) / 60))
+            unit = "minute" if minutes == 1 else "minutes"
+            return f"{reason} Please wait {minutes} {unit} and try again."
+    return None
+
+
+def record_failed_sign_in(email: str, client: str) -> None:
+    """Count one failed attempt against the account and the client."""
+    throttle = _throttle()
+    for limit, namespace, key, _ in _limits(email, client):
+        throttle.hit(limit, namespace, key)
+
+
+def clear_failed_sign_ins(email: str) -> None:
+    """Forget the account's failures after a successful sign-in."""
+    throttle = _throttle()
+    limit, namespace, key, _ = _limits(email, "")[0]
+    throttle.clear(limit, namespace, key)
+
+
+def reset_sign_in_throttle() -> None:
+    """Forget every counted failure (tests, or an administrator unblocking everyone)."""
+    _throttle().storage.reset()

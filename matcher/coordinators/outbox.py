@@ -1,0 +1,43 @@
+"""The outbox: every message with its state; failed ones can be resent."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from matcher.auth import coordinator_required
+from matcher.coordinators import bp
+from matcher.coordinators.forms import ResendForm
+from matcher.services import coordination
+from matcher.services.coordination import CoordinationError
+
+
+@bp.get("/outbox")
+@coordinator_required
+def outbox():
+    """Messages, newest first, optionally in one state."""
+    state = request.args.get("state", "")
+    if state not in coordination.OUTBOX_STATES:
+        state = ""
+    return render_template(
+        "coordinators/outbox.html", messages=coordination.outbox_messages(state), state=state,
+        counts=coordination.outbox_counts(), resend_form=ResendForm(formdata=None),
+    )
+
+
+@bp.post("/outbox/<int:message_id>/resend")
+@coordinator_required
+def resend(message_id: int):
+    """Try a failed message again."""
+    if not ResendForm().validate_on_submit():
+        abort(400)
+    try:
+        state = coordination.resend(message_id, current_user)
+    except CoordinationError as error:
+        flash(str(error), "error")
+    else:
+        if state == "failed":
+            flash("The message failed again. Check the mail settings, then try once more.", "error")
+        else:
+            flash("The message was sent.")
+    return redirect(url_for("coordinators.outbox", state=request.args.get("state", "")), code=303)

@@ -1,0 +1,199 @@
+"""One problem statement: the statement, suggestions with explanations, exclusions and every action."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from matcher.auth import coordinator_required
+from matcher.coordinators import bp
+from matcher.coordinators.forms import (
+    IntroduceForm,
+    NoteForm,
+    QuestionForm,
+    RejectForm,
+    StatusForm,
+    SuggestionActionForm,
+)
+from matcher.services import coordination
+from matcher.services.coordination import CoordinationError
+
+FORMS = {
+    "introduce": IntroduceForm, "question": QuestionForm, "note": NoteForm, "status": StatusForm,
+    "reject": RejectForm,
+}
+
+
+def _problem(problem_id: int):
+    problem = coordination.get_problem(problem_id)
+    if problem is None:
+        abort(404)
+    return problem
+
+
+def _forms(problem, **given) -> dict:
+    """Every form on the page, with the one that was just sent (and its errors) kept as sent."""
+    forms = {name: given.get(name) or cls(prefix=name, formdata=None) for name, cls in FORMS.items()}
+    if "status" not in given:
+        forms["status"].status.data = problem.status
+    return forms
+
+
+def _suggestion_choices(suggestions) -> list[tuple[int, str]]:
+    return [(s.id, s.researcher.name) for s in suggestions if s.decision in coordination.INTRODUCIBLE_DECISIONS]
+
+
+def render_problem(problem, code: int = 200, rejecting: int | None = None, **given):
+    """The problem page; a form sent with errors keeps its input and messages."""
+    coordination.ensure_suggestions(problem)
+    suggestions = coordination.suggestions_for(problem)
+    forms = _forms(problem, **given)
+    forms["introduce"].suggestion_ids.choices = _suggestion_choices(suggestions)
+    return render_template(
+        "coordinators/problem.html", problem=problem, suggestions=suggestions,
+        exclusions=coordination.exclusions_for(problem), partnerships=coordination.partnerships_for(problem),
+        free=coordination.free_capacity([s.researcher_id for s in suggestions]),
+        forms=forms, action_form=SuggestionActionForm(formdata=None), rejecting=rejecting,
+    ), code
+
+
+@bp.get("/problems/<int:problem_id>")
+@coordinator_required
+def problem(problem_id: int):
+    """The whole statement, its follow-ups, ranked suggestions and exclusions."""
+    return render_problem(_problem(problem_id))
+
+
+def _done(problem, message: str):
+    flash(message)
+    return redirect(url_for("coordinators.problem", problem_id=problem.id), code=303)
+
+
+def _refused(problem, error: CoordinationError, **given):
+    flash(str(error), "error")
+    return render_problem(problem, code=409, **given)
+
+
+def _suggestion_id(form) -> int:
+    raw = form.suggestion_id.data or ""
+    if not str(raw).isdigit():
+        abort(400)
+    return int(raw)
+
+
+@bp.post("/problems/<int:problem_id>/shortlist")
+@coordinator_required
+def shortlist(problem_id: int):
+    """Put a suggestion on the shortlist."""
+    problem = _problem(problem_id)
+    form = SuggestionActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        suggestion = coordination.shortlist(problem, _suggestion_id(form), current_user)
+    except CoordinationError as error:
+        return _refused(problem, error)
+    return _done(problem, f"{suggestion.researcher.name} is on the shortlist.")
+
+
+@bp.post("/problems/<int:problem_id>/reconsider")
+@coordinator_required
+def reconsider(problem_id: int):
+    """Put a decided suggestion back to pending."""
+    problem = _problem(problem_id)
+    form = SuggestionActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        suggestion = coordination.reconsider(problem, _suggestion_id(form), current_user)
+    except CoordinationError as error:
+        return _refused(problem, error)
+    return _done(problem, f"{suggestion.researcher.name} is back among the pending suggestions.")
+
+
+@bp.post("/problems/<int:problem_id>/reject")
+@coordinator_required
+def reject(problem_id: int):
+    """Reject a suggestion with a reason."""
+    problem = _problem(problem_id)
+    form = RejectForm(prefix="reject")
+    if not form.validate_on_submit():
+        if not str(form.suggestion_id.data or "").isdigit():
+            abort(400)
+        return render_problem(problem, code=400, rejecting=int(form.suggestion_id.data), reject=form)
+    try:
+        suggestion = coordination.reject(problem, _suggestion_id(form), current_user, form.reason.data)
+    except CoordinationError as error:
+        return _refused(problem, error)
+    return _done(problem, f"{suggestion.researcher.name} was rejected for this problem.")
+
+
+@bp.post("/problems/<int:problem_id>/introduce")
+@coordinator_required
+def introduce(problem_id: int):
+    """Introduce the ticked researchers: partnerships and e-mails to both sides."""
+    problem = _problem(problem_id)
+    form = IntroduceForm(prefix="introduce")
+    form.suggestion_ids.choices = _suggestion_choices(coordination.suggestions_for(problem))
+    if not form.validate_on_submit():
+        return render_problem(problem, code=400, introduce=form)
+    try:
+        created = coordination.introduce(problem, form.suggestion_ids.data, current_user, form.message.data or "")
+    except CoordinationError as error:
+        return _refused(problem, error, introduce=form)
+    names = ", ".join(p.researcher.name for p in created)
+    return _done(problem, f"Introduced {names}. The e-mails to the agency and the researcher are on their way.")
+
+
+@bp.post("/problems/<int:problem_id>/question")
+@coordinator_required
+def ask_question(problem_id: int):
+    """Ask the agency a question; it appears on their status page."""
+    problem = _problem(problem_id)
+    form = QuestionForm(prefix="question")
+    if not form.validate_on_submit():
+        return render_problem(problem, code=400, question=form)
+    try:
+        coordination.ask_question(problem, form.body.data, current_user)
+    except CoordinationError as error:
+        return _refused(problem, error, question=form)
+    return _done(problem, "Your question is on the agency's status page, and they were e-mailed the link.")
+
+
+@bp.post("/problems/<int:problem_id>/note")
+@coordinator_required
+def add_note(problem_id: int):
+    """Add an internal note."""
+    problem = _problem(problem_id)
+    form = NoteForm(prefix="note")
+    if not form.validate_on_submit():
+        return render_problem(problem, code=400, note=form)
+    try:
+        coordination.add_note(problem, form.body.data, current_user)
+    except CoordinationError as error:
+        return _refused(problem, error, note=form)
+    return _done(problem, "Note added.")
+
+
+@bp.post("/problems/<int:problem_id>/status")
+@coordinator_required
+def change_status(problem_id: int):
+    """Move the problem to another status."""
+    problem = _problem(problem_id)
+    form = StatusForm(prefix="status")
+    if not form.validate_on_submit():
+        return render_problem(problem, code=400, status=form)
+    try:
+        coordination.change_status(problem, form.status.data, current_user, form.note.data or "")
+    except CoordinationError as error:
+        return _refused(problem, error, status=form)
+    return _done(problem, "Status changed.")
+
+
+@bp.post("/problems/<int:problem_id>/recompute")
+@coordinator_required
+def recompute(problem_id: int):
+    """Rank the researchers again (decisions are kept)."""
+    problem = _problem(problem_id)
+    coordination.recompute_suggestions(problem, current_user)
+    return _done(problem, "Suggestions recomputed. Your decisions were kept.")

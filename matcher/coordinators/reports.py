@@ -1,0 +1,31 @@
+"""Reports: the dashboard and CSV exports."""
+
+from __future__ import annotations
+
+from flask import Response, abort, render_template
+
+from matcher.auth import coordinator_required
+from matcher.coordinators import bp
+from matcher.models.types import utcnow
+from matcher.services import reports as service
+
+
+@bp.get("/reports")
+@coordinator_required
+def reports():
+    """Counts by status, topic, state and agency type; time to introduction; acceptance."""
+    return render_template("coordinators/reports.html", figures=service.dashboard(), exports=list(service.EXPORTS))
+
+
+@bp.get("/reports/<name>.csv")
+@coordinator_required
+def export(name: str):
+    """Download problems, suggestions, partnerships or the audit log as CSV."""
+    chunks = service.export_csv(name)
+    if chunks is None:
+        abort(404)
+    filename = f"{name}-{utcnow():%Y-%m-%d}.csv"
+    return Response(
+        "".join(chunks), mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+    )

@@ -1,0 +1,156 @@
+"""Global assignment: propose researchers for every open problem at once, then accept all or part.
+
+Reads problems, stored suggestions, capacities and conflicts from the database and hands plain data
+to the pure solver in matcher.ranking.assignment.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from matcher import ranking
+from matcher.extensions import db
+from matcher.models import Coordinator, Partnership, Problem, Researcher, Suggestion
+from matcher.models.types import utcnow
+from matcher.ranking.assignment import solve_assignment
+from matcher.services import audit, matching
+from matcher.services.coordination import (
+    CoordinationError,
+    actor,
+    free_capacity,
+    introduce_many,
+    transaction,
+)
+
+ASSIGNABLE_STATUSES = ("new", "under-review")
+MIN_PER_PROBLEM, MAX_PER_PROBLEM = 1, 3
+
+
+@dataclass
+class ProposedProblem:
+    """One open problem and the suggestions proposed for it."""
+
+    problem: Problem
+    slots: int
+    suggestions: list[Suggestion] = field(default_factory=list)
+
+
+@dataclass
+class Proposal:
+    """The whole proposal, with what it took to make it."""
+
+    rows: list[ProposedProblem]
+    total: float
+    seconds: float
+    pairs_considered: int
+
+    @property
+    def proposed_count(self) -> int:
+        """How many introductions the proposal contains."""
+        return sum(len(row.suggestions) for row in self.rows)
+
+
+def assignable_problems() -> list[Problem]:
+    """Open problems still waiting for introductions, oldest first."""
+    query = select(Problem).where(Problem.status.in_(ASSIGNABLE_STATUSES)).order_by(Problem.created_at, Problem.id)
+    return list(db.session.scalars(query))
+
+
+def _problem_slots(problems: list[Problem], per_problem: int) -> dict[int, int]:
+    ids = [p.id for p in problems]
+    active = dict(db.session.execute(
+        select(Partnership.problem_id, func.count())
+        .where(Partnership.problem_id.in_(ids), Partnership.stage.not_in(["closed", "declined"]))
+        .group_by(Partnership.problem_id)
+    ).all())
+    return {p.id: max(0, per_problem - active.get(p.id, 0)) for p in problems}
+
+
+def propose(per_problem: int) -> Proposal:
+    """The best-total proposal for all assignable problems, per_problem researchers each at most."""
+    if not MIN_PER_PROBLEM <= per_problem <= MAX_PER_PROBLEM:
+        raise CoordinationError("Choose between 1 and 3 researchers per problem.")
+    problems = assignable_problems()
+    for problem in problems:
+        if problem.suggestions_computed_at is None:
+            matching.refresh_suggestions(problem)
+    by_id = {p.id: p for p in problems}
+    suggestions = list(db.session.scalars(
+        select(Suggestion)
+        .where(Suggestion.problem_id.in_(list(by_id)), Suggestion.decision.in_(["pending", "shortlisted"]))
+        .options(selectinload(Suggestion.researcher))
+    ))
+    researcher_ids = sorted({s.researcher_id for s in suggestions})
+    capacity = free_capacity(researcher_ids)
+    conflicts = _conflicting_pairs(suggestions, by_id)
+    slots = _problem_slots(problems, per_problem)
+    started = time.perf_counter()
+    result = solve_assignment(
+        [(s.problem_id, s.researcher_id, s.score) for s in suggestions], slots, capacity, conflicts,
+        top_n=current_app.config.get("ASSIGNMENT_TOP_N", 40),
+    )
+    seconds = time.perf_counter() - started
+    chosen = {(pair.problem, pair.researcher) for pair in result.pairs}
+    rows = [ProposedProblem(p, slots[p.id]) for p in problems]
+    index = {row.problem.id: row for row in rows}
+    for suggestion in sorted(suggestions, key=lambda s: -s.score):
+        if (suggestion.problem_id, suggestion.researcher_id) in chosen:
+            index[suggestion.problem_id].suggestions.append(suggestion)
+    return Proposal(rows, result.total, seconds, result.candidate_pairs)
+
+
+def _conflicting_pairs(suggestions: list[Suggestion], problems: dict[int, Problem]) -> list[tuple[int, int]]:
+    """Pairs the rules forbid today: declared conflicts, agency's avoid list, hidden or unlisted profiles."""
+    facts = {pid: matching.problem_facts(p) for pid, p in problems.items()}
+    forbidden = []
+    for suggestion in suggestions:
+        researcher: Researcher = suggestion.researcher
+        candidate = matching.match_candidate(researcher, active=0)
+        reason = ranking.exclusion_reason(candidate, facts[suggestion.problem_id])
+        if reason not in (None, "no-capacity"):
+            forbidden.append((suggestion.problem_id, suggestion.researcher_id))
+    return forbidden
+
+
+def parse_pairs(values: list[str]) -> dict[int, list[int]]:
+    """Form values 'problem_id:suggestion_id' as {problem_id: [suggestion ids]}."""
+    selections: dict[int, list[int]] = {}
+    for value in values:
+        problem_id, _, suggestion_id = (value or "").partition(":")
+        if not (problem_id.isdigit() and suggestion_id.isdigit()):
+            raise CoordinationError("The proposal was not understood. Reload it and try again.")
+        selections.setdefault(int(problem_id), []).append(int(suggestion_id))
+    return selections
+
+
+def accept(values: list[str], mode: str, coordinator: Coordinator) -> int:
+    """Accept the chosen part of a proposal: shortlist those suggestions, or introduce them now."""
+    selections = parse_pairs(values)
+    if not selections:
+        raise CoordinationError("Tick at least one proposed researcher to accept.")
+    if mode == "introduce":
+        return introduce_many(selections, coordinator)
+    if mode != "shortlist":
+        raise CoordinationError("Choose whether to shortlist or introduce.")
+    count = 0
+    with transaction():
+        for problem_id, suggestion_ids in selections.items():
+            for suggestion_id in suggestion_ids:
+                suggestion = db.session.get(Suggestion, suggestion_id)
+                if suggestion is None or suggestion.problem_id != problem_id:
+                    raise CoordinationError("The proposal is out of date. Reload it and try again.")
+                if suggestion.decision == "introduced":
+                    continue
+                suggestion.decision, suggestion.decided_by_id = "shortlisted", coordinator.id
+                suggestion.decided_at = utcnow()
+                if suggestion.problem.status == "new":
+                    suggestion.problem.status = "under-review"
+                count += 1
+        audit.record(actor(coordinator), "assignment.shortlisted", "assignment", None,
+                     pairs=[f"{p}:{s}" for p, ids in selections.items() for s in ids])
+    return count

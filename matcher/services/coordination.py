@@ -1,0 +1,439 @@
+"""The coordinator's work on problem statements: queue, decisions, introductions, questions, notes.
+
+Every public operation is one transaction: it commits at the end, or rolls back on any error so
+nothing is half-saved, and records an audit event. E-mails are stored in the outbox inside the
+transaction and delivered after the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from matcher import ranking, taxonomy
+from matcher.extensions import db
+from matcher.mail import deliver_pending, external_url, queue_email
+from matcher.models import (
+    Coordinator,
+    OutboxMessage,
+    Partnership,
+    PartnershipEvent,
+    Problem,
+    ProblemUpdate,
+    Researcher,
+    Suggestion,
+)
+from matcher.models.types import has_slug, utcnow
+from matcher.services import audit, matching
+
+OPEN_STATUSES = ("new", "under-review", "introduced", "partnered")
+INTRODUCIBLE_DECISIONS = ("pending", "shortlisted")
+EXCLUSION_GROUPS = {
+    "declared-conflict": "Conflict", "avoided-by-agency": "Conflict", "no-capacity": "Capacity",
+    "hidden": "Hidden", "unconfirmed": "Hidden", "stale": "Hidden", "too-far": "Distance",
+}
+MAX_TEXT = 5000
+PAGE_SIZE = 50
+
+
+class CoordinationError(ValueError):
+    """An action that cannot be done, with a message for the coordinator."""
+
+
+def actor(coordinator: Coordinator) -> str:
+    """How a coordinator appears in the audit log."""
+    return f"coordinator:{coordinator.id}"
+
+
+@contextmanager
+def transaction() -> Iterator[None]:
+    """Commit what the block did, or roll all of it back."""
+    try:
+        yield
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def deliver_after_commit(message_ids: list[int]) -> None:
+    """Send messages that were just committed; failures stay in the outbox to be resent."""
+    try:
+        deliver_pending(ids=message_ids)
+    except Exception:  # the outbox keeps them; the coordinator can resend from the outbox page
+        db.session.rollback()
+        current_app.logger.exception("Could not deliver outbox messages %s", message_ids)
+
+
+# --- The queue ---------------------------------------------------------------------------------
+
+
+@dataclass
+class QueueFilters:
+    """What the coordinator narrowed the queue to."""
+
+    status: str = ""
+    topic: str = ""
+    state: str = ""
+    agency_type: str = ""
+    q: str = ""
+    page: int = 1
+
+
+def queue_query(filters: QueueFilters):
+    """Problems matching the filters, the oldest new ones first, then the rest oldest first."""
+    query = select(Problem)
+    if filters.status:
+        query = query.where(Problem.status == filters.status)
+    if filters.topic:
+        query = query.where(has_slug(Problem.topics, filters.topic))
+    if filters.state:
+        query = query.where(Problem.state == filters.state)
+    if filters.agency_type:
+        query = query.where(Problem.agency_type == filters.agency_type)
+    text = filters.q.strip()
+    if text:
+        query = query.where(or_(*(
+            column.icontains(text, autoescape=True)
+            for column in (Problem.title, Problem.description, Problem.agency_name, Problem.city)
+        )))
+    is_new = case((Problem.status == "new", 0), else_=1)
+    return query.order_by(is_new, Problem.created_at, Problem.id)
+
+
+def queue_page(filters: QueueFilters) -> tuple[list[Problem], int]:
+    """One page of the queue and the number of matching problems."""
+    query = queue_query(filters)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    page = max(1, filters.page)
+    rows = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return list(rows), total or 0
+
+
+def status_counts() -> dict[str, int]:
+    """How many problems are in each status (every status listed, zeros included)."""
+    counts = dict(db.session.execute(select(Problem.status, func.count()).group_by(Problem.status)).all())
+    return {slug: counts.get(slug, 0) for slug in taxonomy.slugs(taxonomy.PROBLEM_STATUSES)}
+
+
+# --- One problem -------------------------------------------------------------------------------
+
+
+@dataclass
+class Exclusion:
+    """A researcher the matcher left out, and why."""
+
+    researcher: Researcher
+    code: str
+    group: str
+    reason: str
+
+
+def get_problem(problem_id: int) -> Problem | None:
+    """A problem with its follow-ups."""
+    return db.session.get(Problem, problem_id)
+
+
+def ensure_suggestions(problem: Problem) -> None:
+    """Compute a problem's suggestions the first time a coordinator looks at it."""
+    if problem.suggestions_computed_at is None:
+        matching.refresh_suggestions(problem)
+
+
+def recompute_suggestions(problem: Problem, coordinator: Coordinator) -> None:
+    """Rank again (decisions are kept) and record who asked."""
+    matching.refresh_suggestions(problem)
+    with transaction():
+        audit.record(actor(coordinator), "problem.suggestions_recomputed", "problem", problem.id)
+
+
+def suggestions_for(problem: Problem) -> list[Suggestion]:
+    """The stored suggestions, best first, with their researchers and publications loaded."""
+    query = (
+        select(Suggestion).where(Suggestion.problem_id == problem.id)
+        .options(selectinload(Suggestion.researcher).selectinload(Researcher.publications))
+        .order_by(Suggestion.rank, Suggestion.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def exclusions_for(problem: Problem) -> list[Exclusion]:
+    """Researchers the ranking considered but left out, with the reason."""
+    result = matching.rank_problem(problem)
+    ids = [rid for rid, _ in result.exclusions]
+    people = {r.id: r for r in db.session.scalars(select(Researcher).where(Researcher.id.in_(ids)))}
+    return [
+        Exclusion(people[rid], code, EXCLUSION_GROUPS.get(code, "Other"), matching.EXCLUSION_LABELS.get(code, code))
+        for rid, code in result.exclusions if rid in people
+    ]
+
+
+def partnerships_for(problem: Problem) -> list[Partnership]:
+    """Every introduction made for this problem."""
+    query = select(Partnership).where(Partnership.problem_id == problem.id).order_by(Partnership.introduced_at)
+    return list(db.session.scalars(query))
+
+
+def free_capacity(researcher_ids: list[int]) -> dict[int, int]:
+    """Free slots of each researcher: capacity minus active partnerships."""
+    active = matching.active_partnership_counts(researcher_ids)
+    rows = db.session.execute(select(Researcher.id, Researcher.capacity).where(Researcher.id.in_(researcher_ids)))
+    return {rid: capacity - active.get(rid, 0) for rid, capacity in rows}
+
+
+def _suggestion(problem: Problem, suggestion_id: int) -> Suggestion:
+    suggestion = db.session.get(Suggestion, suggestion_id)
+    if suggestion is None or suggestion.problem_id != problem.id:
+        raise CoordinationError("That suggestion does not belong to this problem. Reload the page and try again.")
+    return suggestion
+
+
+def _require_open(problem: Problem) -> None:
+    if problem.status not in OPEN_STATUSES:
+        label = taxonomy.label(taxonomy.PROBLEM_STATUSES, problem.status).lower()
+        raise CoordinationError(f"This problem is {label}. Reopen it before acting on it.")
+
+
+def _start_review(problem: Problem) -> None:
+    if problem.status == "new":
+        problem.status = "under-review"
+
+
+def _decide(suggestion: Suggestion, decision: str, coordinator: Coordinator, reason: str = "") -> None:
+    suggestion.decision, suggestion.decision_reason = decision, reason
+    suggestion.decided_by_id, suggestion.decided_at = coordinator.id, utcnow()
+
+
+def shortlist(problem: Problem, suggestion_id: int, coordinator: Coordinator) -> Suggestion:
+    """Put a suggested researcher on the problem's shortlist."""
+    with transaction():
+        _require_open(problem)
+        suggestion = _suggestion(problem, suggestion_id)
+        if suggestion.decision == "introduced":
+            raise CoordinationError(f"{suggestion.researcher.name} has already been introduced.")
+        _decide(suggestion, "shortlisted", coordinator)
+        _start_review(problem)
+        audit.record(actor(coordinator), "suggestion.shortlisted", "suggestion", suggestion.id,
+                     problem_id=problem.id, researcher_id=suggestion.researcher_id)
+    return suggestion
+
+
+def reject(problem: Problem, suggestion_id: int, coordinator: Coordinator, reason: str) -> Suggestion:
+    """Reject a suggestion; the reason is kept and shown."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CoordinationError("Please say why this researcher is not a fit.")
+    with transaction():
+        _require_open(problem)
+        suggestion = _suggestion(problem, suggestion_id)
+        if suggestion.decision == "introduced":
+            raise CoordinationError(
+                f"{suggestion.researcher.name} has already been introduced; record a decline on the partnership."
+            )
+        _decide(suggestion, "rejected", coordinator, reason[:MAX_TEXT])
+        _start_review(problem)
+        audit.record(actor(coordinator), "suggestion.rejected", "suggestion", suggestion.id,
+                     problem_id=problem.id, researcher_id=suggestion.researcher_id, reason=reason[:500])
+    return suggestion
+
+
+def reconsider(problem: Problem, suggestion_id: int, coordinator: Coordinator) -> Suggestion:
+    """Put a shortlisted or rejected suggestion back to pending."""
+    with transaction():
+        suggestion = _suggestion(problem, suggestion_id)
+        if suggestion.decision == "introduced":
+            raise CoordinationError(f"{suggestion.researcher.name} has already been introduced.")
+        _decide(suggestion, "pending", coordinator)
+        audit.record(actor(coordinator), "suggestion.reconsidered", "suggestion", suggestion.id,
+                     problem_id=problem.id, researcher_id=suggestion.researcher_id)
+    return suggestion
+
+
+# --- Introductions ------------------------------------------------------------------------------
+
+
+def _check_introducible(problem: Problem, suggestion: Suggestion, taken: dict[int, int]) -> None:
+    """Refuse an introduction the rules do not allow (decision, profile, conflict, capacity, repeat)."""
+    researcher = suggestion.researcher
+    if suggestion.decision not in INTRODUCIBLE_DECISIONS:
+        state = taxonomy.label(taxonomy.SUGGESTION_DECISIONS, suggestion.decision).lower()
+        raise CoordinationError(f"{researcher.name} cannot be introduced: the suggestion is {state}.")
+    existing = db.session.scalar(select(Partnership).where(
+        Partnership.problem_id == problem.id, Partnership.researcher_id == researcher.id))
+    if existing is not None:
+        raise CoordinationError(f"{researcher.name} was already introduced to this agency.")
+    active = matching.active_partnership_counts([researcher.id]).get(researcher.id, 0) + taken.get(researcher.id, 0)
+    reason = ranking.exclusion_reason(matching.match_candidate(researcher, active), matching.problem_facts(problem))
+    if reason in ("hidden", "unconfirmed"):
+        raise CoordinationError(f"{researcher.name}'s profile is not listed, so they cannot be introduced.")
+    if reason in ("declared-conflict", "avoided-by-agency"):
+        raise CoordinationError(f"{researcher.name} cannot be introduced: {matching.EXCLUSION_LABELS[reason].lower()}.")
+    if reason == "no-capacity":
+        raise CoordinationError(f"{researcher.name} has no free capacity for another partnership.")
+
+
+def _introduce_in_session(problem: Problem, suggestions: list[Suggestion], coordinator: Coordinator,
+                          message: str, taken: dict[int, int]) -> list[OutboxMessage]:
+    """Create the partnerships and queue the e-mails (no commit)."""
+    _require_open(problem)
+    if not suggestions:
+        raise CoordinationError("Choose at least one researcher to introduce.")
+    now = utcnow()
+    for suggestion in suggestions:
+        _check_introducible(problem, suggestion, taken)
+        taken[suggestion.researcher_id] = taken.get(suggestion.researcher_id, 0) + 1
+    researchers = [s.researcher for s in suggestions]
+    status_link = external_url("agencies.status", token=problem.status_token)
+    queued = [queue_email(
+        problem.email, f"Introduction to {_names(researchers)}"[:200], "introduction_agency",
+        problem=problem, researchers=researchers, message=message, status_url=status_link,
+    )]
+    for suggestion in suggestions:
+        researcher = suggestion.researcher
+        partnership = Partnership(problem_id=problem.id, researcher_id=researcher.id,
+                                  stage="introduced", introduced_at=now)
+        partnership.events.append(PartnershipEvent(stage="introduced", note=message, at=now,
+                                                    coordinator_id=coordinator.id))
+        db.session.add(partnership)
+        _decide(suggestion, "introduced", coordinator)
+        queued.append(queue_email(
+            researcher.email, f"Introduction: {problem.agency_name}: {problem.title}"[:200],
+            "introduction_researcher", problem=problem, researcher=researcher, message=message,
+        ))
+        db.session.flush()
+        audit.record(actor(coordinator), "problem.introduced", "partnership", partnership.id,
+                     problem_id=problem.id, researcher_id=researcher.id, suggestion_id=suggestion.id)
+    if problem.status in ("new", "under-review"):
+        problem.status = "introduced"
+    return queued
+
+
+def _names(researchers: list[Researcher]) -> str:
+    names = [r.name for r in researchers]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def introduce(problem: Problem, suggestion_ids: list[int], coordinator: Coordinator,
+              message: str = "") -> list[Partnership]:
+    """Introduce researchers to the agency: partnerships, decisions, status and e-mails in one transaction."""
+    message = (message or "").strip()[:MAX_TEXT]
+    with transaction():
+        suggestions = [_suggestion(problem, sid) for sid in dict.fromkeys(suggestion_ids)]
+        queued = _introduce_in_session(problem, suggestions, coordinator, message, {})
+    deliver_after_commit([m.id for m in queued])
+    return [p for p in partnerships_for(problem) if p.researcher_id in {s.researcher_id for s in suggestions}]
+
+
+def introduce_many(selections: dict[int, list[int]], coordinator: Coordinator) -> int:
+    """Introduce for several problems at once ({problem_id: [suggestion ids]}), all or nothing."""
+    taken: dict[int, int] = {}
+    with transaction():
+        queued = []
+        for problem_id, suggestion_ids in selections.items():
+            problem = db.session.get(Problem, problem_id)
+            if problem is None:
+                raise CoordinationError("A problem in the proposal no longer exists. Reload the proposal.")
+            suggestions = [_suggestion(problem, sid) for sid in suggestion_ids]
+            queued += _introduce_in_session(problem, suggestions, coordinator, "", taken)
+    deliver_after_commit([m.id for m in queued])
+    return sum(len(ids) for ids in selections.values())
+
+
+# --- Questions, notes, status -------------------------------------------------------------------
+
+
+def _clean_text(body: str, what: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise CoordinationError(f"Please write the {what}.")
+    if len(body) > MAX_TEXT:
+        raise CoordinationError(f"Please keep the {what} under {MAX_TEXT} characters.")
+    return body
+
+
+def ask_question(problem: Problem, body: str, coordinator: Coordinator) -> ProblemUpdate:
+    """Ask the agency a question: shown on its status page, and the link e-mailed to the contact."""
+    body = _clean_text(body, "question")
+    with transaction():
+        _require_open(problem)
+        update = ProblemUpdate(problem_id=problem.id, author="coordinator", kind="question",
+                               body=body, visible_to_agency=True)
+        db.session.add(update)
+        db.session.flush()
+        message = queue_email(
+            problem.email, f"A question about your request: {problem.title}"[:200], "coordinator_question",
+            problem=problem, question=body, status_url=external_url("agencies.status", token=problem.status_token),
+        )
+        audit.record(actor(coordinator), "problem.question_asked", "problem", problem.id, update_id=update.id)
+    deliver_after_commit([message.id])
+    return update
+
+
+def add_note(problem: Problem, body: str, coordinator: Coordinator) -> ProblemUpdate:
+    """An internal note, never shown to the agency."""
+    body = _clean_text(body, "note")
+    with transaction():
+        update = ProblemUpdate(problem_id=problem.id, author="coordinator", kind="note",
+                               body=body, visible_to_agency=False)
+        db.session.add(update)
+        db.session.flush()
+        audit.record(actor(coordinator), "problem.note_added", "problem", problem.id, update_id=update.id)
+    return update
+
+
+def change_status(problem: Problem, status: str, coordinator: Coordinator, note: str = "") -> None:
+    """Move a problem to another status, with an optional internal note."""
+    if status not in taxonomy.slugs(taxonomy.PROBLEM_STATUSES):
+        raise CoordinationError("Please choose a status from the list.")
+    if status == problem.status:
+        raise CoordinationError("The problem already has that status.")
+    note = (note or "").strip()[:MAX_TEXT]
+    with transaction():
+        previous = problem.status
+        problem.status = status
+        label = taxonomy.label(taxonomy.PROBLEM_STATUSES, status)
+        body = f"Status changed to {label}." + (f"\n{note}" if note else "")
+        db.session.add(ProblemUpdate(problem_id=problem.id, author="coordinator", kind="note",
+                                     body=body, visible_to_agency=False))
+        audit.record(actor(coordinator), "problem.status_changed", "problem", problem.id,
+                     previous=previous, status=status)
+
+
+
+# --- The outbox ---------------------------------------------------------------------------------
+
+OUTBOX_STATES = ("pending", "sending", "sent", "logged", "failed")
+
+
+def outbox_messages(status: str = "", limit: int = 200) -> list[OutboxMessage]:
+    """The newest messages, optionally in one state."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+    if status:
+        query = query.where(OutboxMessage.status == status)
+    return list(db.session.scalars(query))
+
+
+def outbox_counts() -> dict[str, int]:
+    """How many messages are in each state."""
+    counts = dict(db.session.execute(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
+    return {state: counts.get(state, 0) for state in OUTBOX_STATES}
+
+
+def resend(message_id: int, coordinator: Coordinator) -> str:
+    """Try a failed message again; returns its new state."""
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        raise CoordinationError("That message no longer exists.")
+    if message.status != "failed":
+        raise CoordinationError("Only failed messages can be resent.")
+    with transaction():
+        audit.record(actor(coordinator), "outbox.resent", "outbox_message", message.id, to=message.to)
+    deliver_pending(ids=[message.id], include_failed=True)
+    db.session.refresh(message)
+    return message.status

@@ -1,0 +1,157 @@
+"""The coordinators' dashboard figures and the CSV exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from matcher import taxonomy
+from matcher.extensions import db
+from matcher.models import AuditEvent, Partnership, Problem, Researcher, Suggestion
+
+ACCEPTED_DECISIONS = ("shortlisted", "introduced")
+
+
+@dataclass
+class Dashboard:
+    """Everything the reports page shows."""
+
+    total: int
+    by_status: list[tuple[str, int]]
+    by_topic: list[tuple[str, int]]
+    by_state: list[tuple[str, int]]
+    by_agency_type: list[tuple[str, int]]
+    median_days_to_introduction: float | None
+    introduced_problems: int
+    decided_suggestions: int
+    accepted_suggestions: int
+    active_partnerships: int
+
+    @property
+    def accepted_share(self) -> float | None:
+        """Share of decided suggestions that were shortlisted or introduced."""
+        return self.accepted_suggestions / self.decided_suggestions if self.decided_suggestions else None
+
+
+def _labelled(counts: Counter, vocabulary: taxonomy.Vocabulary, keep_zeros: bool = False) -> list[tuple[str, int]]:
+    rows = [(label, counts.get(slug, 0)) for slug, label in vocabulary]
+    return rows if keep_zeros else sorted([r for r in rows if r[1]], key=lambda r: -r[1])
+
+
+def dashboard() -> Dashboard:
+    """Counts by status, topic, state and agency type; time to first introduction; acceptance."""
+    problems = db.session.execute(select(Problem.status, Problem.topics, Problem.state, Problem.agency_type)).all()
+    topics = Counter(topic for row in problems for topic in row.topics)
+    states = Counter(row.state for row in problems)
+    firsts = db.session.execute(
+        select(Problem.created_at, func.min(Partnership.introduced_at))
+        .join(Partnership, Partnership.problem_id == Problem.id).group_by(Problem.id, Problem.created_at)
+    ).all()
+    days = [(first - created).total_seconds() / 86400 for created, first in firsts]
+    decisions = dict(db.session.execute(
+        select(Suggestion.decision, func.count()).group_by(Suggestion.decision)).all())
+    decided = sum(n for decision, n in decisions.items() if decision != "pending")
+    active = db.session.scalar(
+        select(func.count()).select_from(Partnership).where(Partnership.stage.not_in(["closed", "declined"])))
+    return Dashboard(
+        total=len(problems),
+        by_status=_labelled(Counter(row.status for row in problems), taxonomy.PROBLEM_STATUSES, keep_zeros=True),
+        by_topic=_labelled(topics, taxonomy.TOPICS),
+        by_state=sorted(((taxonomy.label(taxonomy.US_STATES, s), n) for s, n in states.items()),
+                        key=lambda r: (-r[1], r[0])),
+        by_agency_type=_labelled(Counter(row.agency_type for row in problems), taxonomy.AGENCY_TYPES),
+        median_days_to_introduction=round(statistics.median(days), 1) if days else None,
+        introduced_problems=len(days),
+        decided_suggestions=decided,
+        accepted_suggestions=sum(decisions.get(d, 0) for d in ACCEPTED_DECISIONS),
+        active_partnerships=active or 0,
+    )
+
+
+# --- CSV exports ----------------------------------------------------------------------------------
+
+
+def _cell(value) -> str:
+    """A CSV cell that spreadsheets will not run as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        value = "; ".join(str(v) for v in value)
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _csv(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+        if buffer.tell() > 64_000:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _problems() -> Iterator[list]:
+    for p in db.session.scalars(select(Problem).order_by(Problem.id)):
+        yield [p.id, p.created_at.isoformat(timespec="seconds"), p.status, p.agency_name, p.agency_type,
+               p.contact_name, p.email, p.phone, p.city, p.state, p.title, p.topics, p.help_wanted, p.funding,
+               p.is_sample]
+
+
+def _suggestions() -> Iterator[list]:
+    query = (
+        select(Suggestion, Researcher.name).join(Researcher, Suggestion.researcher_id == Researcher.id)
+        .order_by(Suggestion.problem_id, Suggestion.rank)
+    )
+    for s, name in db.session.execute(query):
+        yield [s.id, s.problem_id, s.researcher_id, name, s.rank, s.score, s.text_score, s.topic_score,
+               s.help_score, s.distance_score, s.terms_score, s.capacity_score, s.decision, s.decision_reason,
+               s.decided_at.isoformat(timespec="seconds") if s.decided_at else "", s.model_version]
+
+
+def _partnerships() -> Iterator[list]:
+    query = (
+        select(Partnership, Researcher.name, Problem.agency_name)
+        .join(Researcher, Partnership.researcher_id == Researcher.id)
+        .join(Problem, Partnership.problem_id == Problem.id)
+        .order_by(Partnership.id)
+    )
+    for p, name, agency in db.session.execute(query):
+        yield [p.id, p.problem_id, agency, p.researcher_id, name, p.stage, p.outcome or "",
+               p.introduced_at.isoformat(timespec="seconds"),
+               p.closed_at.isoformat(timespec="seconds") if p.closed_at else "", p.notes]
+
+
+def _audit() -> Iterator[list]:
+    for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)):
+        details = "; ".join(f"{k}={v}" for k, v in sorted((e.details or {}).items()))
+        yield [e.id, e.at.isoformat(timespec="seconds"), e.actor, e.action, e.record_type, e.record_id, details]
+
+
+EXPORTS = {
+    "problems": (["id", "submitted", "status", "agency", "agency_type", "contact", "email", "phone", "city",
+                  "state", "title", "topics", "help_wanted", "funding", "sample"], _problems),
+    "suggestions": (["id", "problem_id", "researcher_id", "researcher", "rank", "score", "text", "topics",
+                     "help", "distance", "terms", "capacity", "decision", "reason", "decided_at", "model"],
+                    _suggestions),
+    "partnerships": (["id", "problem_id", "agency", "researcher_id", "researcher", "stage", "outcome",
+                      "introduced_at", "closed_at", "notes"], _partnerships),
+    "audit": (["id", "at", "actor", "action", "record_type", "record_id", "details"], _audit),
+}
+
+
+def export_csv(name: str) -> Iterator[str] | None:
+    """The named export as CSV chunks, or None for an unknown name."""
+    if name not in EXPORTS:
+        return None
+    header, rows = EXPORTS[name]
+    return _csv(header, rows())
