@@ -21,6 +21,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         static_folder=os.path.join(root, "static"),
     )
     load_config(app, config)
+    trust_proxies(app)
     configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
@@ -42,6 +43,15 @@ def load_config(app: Flask, config: type[Config] | dict | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
     if app.config["ENV_NAME"] == "production" and app.config["SECRET_KEY"] in ("", DEV_SECRET_KEY):
         raise RuntimeError("Set SECRET_KEY to a long random value before running in production.")
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind PROXY_COUNT reverse proxies, take the client's address and scheme from their headers."""
+    count = app.config.get("PROXY_COUNT", 0)
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def configure_logging(app: Flask) -> None:

@@ -62,6 +62,11 @@ class Config:
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
     FORM_RATE_LIMIT = os.environ.get("FORM_RATE_LIMIT", "10 per hour")
+    # Failed coordinator sign-ins, counted per account and per client address.
+    SIGNIN_ACCOUNT_LIMIT = os.environ.get("SIGNIN_ACCOUNT_LIMIT", "5 per 15 minutes")
+    SIGNIN_CLIENT_LIMIT = os.environ.get("SIGNIN_CLIENT_LIMIT", "20 per 15 minutes")
+    # How many reverse proxies stand in front (their X-Forwarded-* headers are trusted).
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", 0))
 
     # Matching: weights of each part of the blended score.
     MATCH_WEIGHTS = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 import pytest
 from flask import g, has_app_context
@@ -137,3 +138,40 @@ def live_server(app):
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+
+
+@pytest.fixture
+def limited_app(tmp_path):
+    """A separate app with rate limits on ('2 per hour' per form).
+
+    Flask-Limiter keeps `enabled` on the shared extension object, so it is restored afterwards for the
+    session's (unlimited) app.
+    """
+    from matcher.extensions import limiter
+
+    was_enabled = limiter.enabled
+    application = create_app(type("Limited", (TestConfig,), {
+        "RATELIMIT_ENABLED": True, "FORM_RATE_LIMIT": "2 per hour", "RATELIMIT_STORAGE_URI": "memory://",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'limited.sqlite3'}",
+    }))
+    with application.app_context():
+        _db.create_all()
+    yield application
+    with application.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+    limiter.reset()
+    limiter.enabled = was_enabled
+
+
+def as_researcher(client, researcher_id: int) -> None:
+    """Make the client a signed-in researcher, as following the e-mailed link would."""
+    from matcher.extensions import login_manager
+
+    with client.application.test_request_context(environ_base=client.environ_base):
+        identifier = login_manager._session_identifier_generator()  # what "strong" protection checks
+    with client.session_transaction() as session:
+        session["_user_id"] = f"researcher:{researcher_id}"
+        session["researcher_session_expires"] = time.time() + 3600
+        session["_fresh"] = True
+        session["_id"] = identifier

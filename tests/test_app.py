@@ -111,3 +111,16 @@ def test_security_headers_on_every_response(client):
         assert headers["X-Frame-Options"] == "DENY"
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_behind_a_proxy_the_client_address_comes_from_x_forwarded_for():
+    app = make_test_app(SQLALCHEMY_DATABASE_URI="sqlite://", PROXY_COUNT=1)
+
+    @app.get("/whoami")
+    def whoami():
+        from flask import request
+
+        return request.remote_addr
+
+    response = app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert response.get_data(as_text=True) == "203.0.113.9"

@@ -87,10 +87,6 @@ class FriendlyDateField(DateField):
         super().process_formdata([value.strip() for value in valuelist])
 
 
-def _choose(vocabulary, prompt: str) -> list[tuple[str, str]]:
-    return [("", prompt), *vocabulary_choices(vocabulary)]
-
-
 class ProblemForm(ProtectedForm):
     """The problem statement an agency submits."""
 
@@ -101,7 +97,7 @@ class ProblemForm(ProtectedForm):
                     Length(max=200, message="Please keep the agency name to 200 characters or fewer.")],
     )
     agency_type = SelectField(
-        "Type of agency", choices=_choose(taxonomy.AGENCY_TYPES, "Choose one…"),
+        "Type of agency", choices=vocabulary_choices(taxonomy.AGENCY_TYPES, blank="Choose one…"),
         validators=[required("Please choose the type of agency.")],
         invalid_choice_message="Please choose one of the types listed.",
     )
@@ -111,7 +107,7 @@ class ProblemForm(ProtectedForm):
                     Length(max=100, message="Please keep the city to 100 characters or fewer.")],
     )
     state = SelectField(
-        "State", choices=_choose(taxonomy.US_STATES, "Choose a state…"),
+        "State", choices=vocabulary_choices(taxonomy.US_STATES, blank="Choose a state…"),
         validators=[required("Please choose the state.")],
         invalid_choice_message="Please choose one of the states listed.",
     )

@@ -6,6 +6,7 @@ from flask import Flask
 def register_cli(app: Flask) -> None:
     """Attach every command to the app."""
     from matcher.cli.accounts import create_coordinator_command
+    from matcher.cli.backup import export_command, import_command
     from matcher.cli.mail import send_mail_command
     from matcher.cli.problems import compute_suggestions_command
     from matcher.cli.ranking import evaluate_command, rank_command
@@ -20,5 +21,7 @@ def register_cli(app: Flask) -> None:
         remind_stale_command,
         rank_command,
         evaluate_command,
+        export_command,
+        import_command,
     ):
         app.cli.add_command(command)

@@ -18,13 +18,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from matcher import taxonomy
-from matcher.forms import MultiCheckboxField
+from matcher.forms import MultiCheckboxField, vocabulary_choices
 
 TEXT_LIMIT = 5000
-
-
-def _any(vocabulary: taxonomy.Vocabulary, label: str) -> list[tuple[str, str]]:
-    return [("", label)] + list(vocabulary)
 
 
 class SignInForm(FlaskForm):
@@ -45,10 +41,14 @@ class QueueFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    status = SelectField("Status", choices=_any(taxonomy.PROBLEM_STATUSES, "Any status"), default="")
-    topic = SelectField("Topic", choices=_any(taxonomy.TOPICS, "Any topic"), default="")
-    state = SelectField("State", choices=_any(taxonomy.US_STATES, "Any state"), default="")
-    agency_type = SelectField("Agency type", choices=_any(taxonomy.AGENCY_TYPES, "Any agency type"), default="")
+    status = SelectField(
+        "Status", choices=vocabulary_choices(taxonomy.PROBLEM_STATUSES, blank="Any status"), default=""
+    )
+    topic = SelectField("Topic", choices=vocabulary_choices(taxonomy.TOPICS, blank="Any topic"), default="")
+    state = SelectField("State", choices=vocabulary_choices(taxonomy.US_STATES, blank="Any state"), default="")
+    agency_type = SelectField(
+        "Agency type", choices=vocabulary_choices(taxonomy.AGENCY_TYPES, blank="Any agency type"), default=""
+    )
     q = StringField("Search", validators=[Optional(), Length(max=200, message="Please use at most 200 characters.")])
     page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1, max=10_000)])
 
@@ -104,7 +104,7 @@ class NoteForm(FlaskForm):
 class StatusForm(FlaskForm):
     """Move the problem to another status."""
 
-    status = SelectField("New status", choices=list(taxonomy.PROBLEM_STATUSES),
+    status = SelectField("New status", choices=vocabulary_choices(taxonomy.PROBLEM_STATUSES),
                          validators=[InputRequired("Please choose a status.")])
     note = StringField("Why (optional, internal)", validators=[
         Optional(), Length(max=500, message="Please keep this under 500 characters."),
@@ -115,10 +115,11 @@ class StatusForm(FlaskForm):
 class StageForm(FlaskForm):
     """Record the stage a partnership reached, on which day."""
 
-    stage = SelectField("Stage reached", choices=list(taxonomy.PARTNERSHIP_STAGES),
+    stage = SelectField("Stage reached", choices=vocabulary_choices(taxonomy.PARTNERSHIP_STAGES),
                         validators=[InputRequired("Please choose a stage.")])
     on = DateField("On", validators=[Optional()], format="%Y-%m-%d")
-    outcome = SelectField("Outcome (needed to close)", choices=_any(taxonomy.PARTNERSHIP_OUTCOMES, "No outcome yet"),
+    outcome = SelectField("Outcome (needed to close)", choices=vocabulary_choices(
+        taxonomy.PARTNERSHIP_OUTCOMES, blank="No outcome yet"),
                           default="")
     note = StringField("Note (optional)", validators=[
         Optional(), Length(max=1000, message="Please keep the note under 1,000 characters."),

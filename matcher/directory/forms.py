@@ -5,14 +5,11 @@ from __future__ import annotations
 from wtforms import Form, SearchField, SelectField
 from wtforms.validators import Length
 
+from matcher.forms import vocabulary_choices
 from matcher.services.directory import DirectoryFilters
 from matcher.taxonomy import HELP_KINDS, METHODS, TERMS, TOPICS, US_STATES
 
 MAX_SEARCH_LENGTH = 200
-
-
-def _any(label: str, vocabulary) -> list[tuple[str, str]]:
-    return [("", label)] + list(vocabulary)
 
 
 class SearchForm(Form):
@@ -20,16 +17,16 @@ class SearchForm(Form):
 
     q = SearchField("Search", validators=[Length(max=MAX_SEARCH_LENGTH,
                                                  message=f"Please keep the search to {MAX_SEARCH_LENGTH} characters.")])
-    state = SelectField("State", choices=_any("Any state", US_STATES))
-    topic = SelectField("Problem", choices=_any("Any problem", TOPICS))
-    method = SelectField("Method", choices=_any("Any method", METHODS))
-    help = SelectField("Kind of help", choices=_any("Any kind of help", HELP_KINDS))
-    terms = SelectField("Terms", choices=_any("Any terms", TERMS))
+    state = SelectField("State", choices=vocabulary_choices(US_STATES, blank="Any state"))
+    topic = SelectField("Problem", choices=vocabulary_choices(TOPICS, blank="Any problem"))
+    method = SelectField("Method", choices=vocabulary_choices(METHODS, blank="Any method"))
+    help = SelectField("Kind of help", choices=vocabulary_choices(HELP_KINDS, blank="Any kind of help"))
+    terms = SelectField("Terms", choices=vocabulary_choices(TERMS, blank="Any terms"))
 
     def filters(self) -> DirectoryFilters:
         """The valid parts of the search; unknown filter values are ignored."""
         def known(field) -> str:
-            values = {value for value, _ in field.choices}
+            values = {choice.value if hasattr(choice, "value") else choice[0] for choice in field.choices}
             return field.data if field.data in values else ""
 
         text = (self.q.data or "").strip()[:MAX_SEARCH_LENGTH]

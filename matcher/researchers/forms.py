@@ -155,7 +155,7 @@ class ProfileForm(ProtectedForm):
     department = StringField("Department", filters=[stripped], validators=[Optional(), max_length(200)])
     centre_id = SelectField("Research centre", coerce=int, default=0)
     city = StringField("City", filters=[stripped], validators=[required("Please enter your city."), max_length(100)])
-    state = SelectField("State", choices=[("", "Choose a state")] + list(US_STATES),
+    state = SelectField("State", choices=vocabulary_choices(US_STATES, blank="Choose a state"),
                         validators=[required("Please choose your state.")])
     zip = StringField("ZIP code", filters=[stripped],
                       validators=[required("Please enter your 5-digit ZIP code."), zip_matches_state("state")])
@@ -277,7 +277,7 @@ class CentreForm(FlaskForm):
     description = TextAreaField("Description", filters=[stripped], validators=[
         required("Please describe the centre's work in a few sentences."), max_length(5000)])
     city = StringField("City", filters=[stripped], validators=[Optional(), max_length(100)])
-    state = SelectField("State", choices=[("", "Choose a state")] + list(US_STATES),
+    state = SelectField("State", choices=vocabulary_choices(US_STATES, blank="Choose a state"),
                         validators=[required("Please choose the centre's state.")])
     topics = MultiCheckboxField("Problems the centre works on", choices=vocabulary_choices(TOPICS))
     submit = SubmitField("Save centre")

@@ -59,10 +59,6 @@ def authenticate(email: str, password: str) -> Coordinator | None:
 # rate-limit storage (RATELIMIT_STORAGE_URI, shared by every process when it is Redis). Only failures
 # count; a successful sign-in clears the account's count.
 
-ACCOUNT_LIMIT = "5 per 15 minutes"
-CLIENT_LIMIT = "20 per 15 minutes"
-
-
 def _throttle():
     """This app's moving-window limiter over the configured storage (created on first use)."""
     throttle = current_app.extensions.get("signin_throttle")
@@ -75,9 +71,9 @@ def _throttle():
 def _limits(email: str, client: str):
     config = current_app.config
     return [
-        (parse(config.get("SIGNIN_ACCOUNT_LIMIT", ACCOUNT_LIMIT)), "signin-account", (email or "").strip().lower(),
+        (parse(config["SIGNIN_ACCOUNT_LIMIT"]), "signin-account", (email or "").strip().lower(),
          "Too many failed sign-ins for this account."),
-        (parse(config.get("SIGNIN_CLIENT_LIMIT", CLIENT_LIMIT)), "signin-client", client or "unknown",
+        (parse(config["SIGNIN_CLIENT_LIMIT"]), "signin-client", client or "unknown",
          "Too many failed sign-ins from your network."),
     ]
 

@@ -31,7 +31,6 @@ from matcher.models import (
 from matcher.models.types import has_slug, utcnow
 from matcher.services import audit, matching
 
-OPEN_STATUSES = ("new", "under-review", "introduced", "partnered")
 INTRODUCIBLE_DECISIONS = ("pending", "shortlisted")
 EXCLUSION_GROUPS = {
     "declared-conflict": "Conflict", "avoided-by-agency": "Conflict", "no-capacity": "Capacity",
@@ -194,7 +193,7 @@ def _suggestion(problem: Problem, suggestion_id: int) -> Suggestion:
 
 
 def _require_open(problem: Problem) -> None:
-    if problem.status not in OPEN_STATUSES:
+    if problem.status not in taxonomy.OPEN_PROBLEM_STATUSES:
         label = taxonomy.label(taxonomy.PROBLEM_STATUSES, problem.status).lower()
         raise CoordinationError(f"This problem is {label}. Reopen it before acting on it.")
 

@@ -66,26 +66,3 @@ def matching(monkeypatch) -> MatchingCalls:
     calls = MatchingCalls()
     install_matching(monkeypatch, calls)
     return calls
-
-
-@pytest.fixture
-def limited_app(tmp_path):
-    """A separate app with rate limits on. Flask-Limiter keeps `enabled` on the shared extension
-    object, so it is restored afterwards for the session's (unlimited) app."""
-    from matcher import create_app
-    from matcher.config import TestConfig
-    from matcher.extensions import db, limiter
-
-    was_enabled = limiter.enabled
-    app = create_app(type("Limited", (TestConfig,), {
-        "RATELIMIT_ENABLED": True, "FORM_RATE_LIMIT": "2 per hour", "RATELIMIT_STORAGE_URI": "memory://",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'limited.sqlite3'}",
-    }))
-    with app.app_context():
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    limiter.reset()
-    limiter.enabled = was_enabled

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from matcher.extensions import db as _db
@@ -39,19 +37,6 @@ def coord_client(client, coordinator):
     response = sign_in(client)
     assert response.status_code == 302
     return client
-
-
-def as_researcher(client, researcher_id: int) -> None:
-    """Make the client a signed-in researcher (as the e-mailed link would)."""
-    from matcher.extensions import login_manager
-
-    with client.application.test_request_context(environ_base=client.environ_base):
-        identifier = login_manager._session_identifier_generator()  # what "strong" protection checks
-    with client.session_transaction() as session:
-        session["_user_id"] = f"researcher:{researcher_id}"
-        session["researcher_session_expires"] = time.time() + 3600
-        session["_fresh"] = True
-        session["_id"] = identifier
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from matcher.extensions import db
-from tests.coordinators.conftest import as_researcher
+from tests.conftest import as_researcher
 from tests.factories import make_researcher
 
 OPEN_TO_ALL = {"coordinators.sign_in", "coordinators.sign_out"}  # signing out needs no account

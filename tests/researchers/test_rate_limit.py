@@ -4,29 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from matcher import create_app
-from matcher.config import TestConfig
-from matcher.extensions import db, limiter
-
-
-@pytest.fixture
-def limited_app(tmp_path):
-    """A separate app with rate limits on. Flask-Limiter keeps `enabled` on the shared extension
-    object, so it is restored afterwards for the session's (unlimited) app."""
-    was_enabled = limiter.enabled
-    app = create_app(type("Limited", (TestConfig,), {
-        "RATELIMIT_ENABLED": True, "FORM_RATE_LIMIT": "2 per hour", "RATELIMIT_STORAGE_URI": "memory://",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'limited.sqlite3'}",
-    }))
-    with app.app_context():
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    limiter.reset()
-    limiter.enabled = was_enabled
-
 
 @pytest.mark.parametrize("path, data", [
     ("/researchers/register", {"name": ""}),
