@@ -70,9 +70,9 @@ class Config:
 
     # Matching: weights of each part of the blended score.
     MATCH_WEIGHTS = {
-        "text": float(os.environ.get("MATCH_WEIGHT_TEXT", 0.55)),
+        "text": float(os.environ.get("MATCH_WEIGHT_TEXT", 0.60)),
         "topics": float(os.environ.get("MATCH_WEIGHT_TOPICS", 0.15)),
-        "help": float(os.environ.get("MATCH_WEIGHT_HELP", 0.10)),
+        "help": float(os.environ.get("MATCH_WEIGHT_HELP", 0.05)),
         "distance": float(os.environ.get("MATCH_WEIGHT_DISTANCE", 0.10)),
         "terms": float(os.environ.get("MATCH_WEIGHT_TERMS", 0.05)),
         "capacity": float(os.environ.get("MATCH_WEIGHT_CAPACITY", 0.05)),

@@ -94,8 +94,20 @@ def test_conflicts_hidden_and_full_researchers_are_excluded_with_reasons(db):
     assert suggested == {burglary.id, traffic.id}
 
 
+def add_other_fields(db):
+    """Researchers of unrelated fields, so that the two above are not half of the corpus."""
+    db.session.add_all([
+        make_researcher(statement="Gang networks and group violence.", topics=["gangs"]),
+        make_researcher(statement="Intimate-partner violence and lethality assessment.", topics=["domestic-violence"]),
+        make_researcher(statement="Opioid overdoses and naloxone distribution.", topics=["drug-markets"]),
+    ])
+    corpus.bump_version()
+    db.session.commit()
+
+
 def test_a_process_with_an_old_index_catches_up_when_the_corpus_version_moves(db, monkeypatch):
     burglary, traffic = add_people(db)
+    add_other_fields(db)
     problem = make_problem(description="Drivers speeding and crashes near schools.", topics=["traffic-safety"])
     db.session.add(problem)
     db.session.commit()

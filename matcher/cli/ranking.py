@@ -6,8 +6,10 @@ import os
 import sys
 
 import click
+from flask import current_app, has_app_context
 
 from matcher.ranking.batch import BatchInputError, read_profiles, read_queries, result_line
+from matcher.ranking.blend import BlendWeights
 from matcher.ranking.evaluation import blended_ranker, evaluate_ranker, metrics_table, text_ranker
 from matcher.ranking.seed import load_seed
 from matcher.ranking.text_index import TextIndex
@@ -16,13 +18,13 @@ DEFAULT_SEED_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
                                 "seed")
 
 
-def _profiles_or_errors(path: str):
-    """Read every profile; return (profiles, error lines)."""
-    profiles, errors = [], []
-    with open(path, encoding="utf-8") as handle:
-        for item in read_profiles(handle, path):
-            (errors if isinstance(item, BatchInputError) else profiles).append(item)
-    return profiles, errors
+def _valid_profiles(handle, path: str, errors: list[BatchInputError]):
+    """Yield the valid profiles of a file, setting the bad lines aside (nothing is held in memory)."""
+    for item in read_profiles(handle, path):
+        if isinstance(item, BatchInputError):
+            errors.append(item)
+        else:
+            yield item
 
 
 @click.command("rank")
@@ -34,13 +36,13 @@ def _profiles_or_errors(path: str):
               help="Results per query; 0 returns every researcher.")
 def rank_command(profiles_path: str, queries_path: str, top: int) -> None:
     """Rank researchers for each query by text alone; one JSON line per query on stdout."""
-    profiles, errors = _profiles_or_errors(profiles_path)
+    errors: list[BatchInputError] = []
+    with open(profiles_path, encoding="utf-8") as handle:
+        index = TextIndex(keep_publications=False).fit(_valid_profiles(handle, profiles_path, errors))
     for error in errors:
         click.echo(str(error), err=True)
     if errors:
         sys.exit(1)
-    index = TextIndex(keep_publications=False).fit(profiles)
-    del profiles
     failed = False
     with open(queries_path, encoding="utf-8") as handle:
         for item in read_queries(handle, queries_path):
@@ -72,9 +74,23 @@ def evaluate_command(seed_dir: str, k: int) -> None:
     """Print ranking metrics on the seed relevance labels: text only and blended."""
     seed = load_seed(seed_dir, _geocode)
     index = TextIndex().fit(seed.profiles)
+    weights = BlendWeights(**current_app.config["MATCH_WEIGHTS"]) if has_app_context() else None
     rows = [
         evaluate_ranker("text only", seed.profiles, seed.queries, seed.labels, text_ranker(index), k),
         evaluate_ranker("blended", seed.profiles, seed.queries, seed.labels,
-                        blended_ranker(index, seed.candidates, seed.facts), k),
+                        blended_ranker(index, seed.candidates, seed.facts, weights), k),
     ]
     click.echo(metrics_table(rows, f"Seed relevance labels ({index.version_})"))
+    if has_app_context():
+        _echo_decision_metrics(k)
+
+
+def _echo_decision_metrics(k: int) -> None:
+    """The same metrics over coordinators' recorded decisions, when the database has any."""
+    from matcher.services.evaluation import decision_metrics
+
+    row = decision_metrics(k)
+    if row is None:
+        click.echo("\nNo coordinator decisions recorded yet (shortlisted, introduced or rejected suggestions).")
+    else:
+        click.echo("\n" + metrics_table([row], "Stored suggestions against coordinators' decisions"))

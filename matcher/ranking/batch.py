@@ -64,7 +64,8 @@ def query_from_record(record: dict) -> ProblemQuery:
                         text=_text(record, "text", required=True), topics=_strings(record, "topics"))
 
 
-def _parse(lines: Iterable[str], filename: str, build) -> Iterator:
+def _parse(lines: Iterable[str], filename: str, build, unique_ids: bool = False) -> Iterator:
+    seen: set[str] = set()
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -72,7 +73,11 @@ def _parse(lines: Iterable[str], filename: str, build) -> Iterator:
             record = json.loads(line)
             if not isinstance(record, dict):
                 raise ValueError("each line must be a JSON object")
-            yield build(record)
+            item = build(record)
+            if unique_ids and item.id in seen:
+                raise ValueError(f'id "{item.id}" appears on an earlier line')
+            seen.add(item.id)
+            yield item
         except json.JSONDecodeError as error:
             yield BatchInputError(filename, number, f"not valid JSON ({error.msg})")
         except ValueError as error:
@@ -81,7 +86,7 @@ def _parse(lines: Iterable[str], filename: str, build) -> Iterator:
 
 def read_profiles(lines: Iterable[str], filename: str) -> Iterator[ResearcherProfile | BatchInputError]:
     """Yield a profile, or a BatchInputError, for each non-blank line."""
-    return _parse(lines, filename, profile_from_record)
+    return _parse(lines, filename, profile_from_record, unique_ids=True)
 
 
 def read_queries(lines: Iterable[str], filename: str) -> Iterator[ProblemQuery | BatchInputError]:

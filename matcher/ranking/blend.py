@@ -19,9 +19,9 @@ from matcher.ranking.structured import (
 class BlendWeights:
     """Weight of each part in the final score (filled from configuration by the app)."""
 
-    text: float = 0.5
-    topics: float = 0.2
-    help: float = 0.1
+    text: float = 0.6
+    topics: float = 0.15
+    help: float = 0.05
     distance: float = 0.1
     terms: float = 0.05
     capacity: float = 0.05

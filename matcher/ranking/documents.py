@@ -71,13 +71,14 @@ def publication_text(publication: Publication) -> str:
 
 def researcher_document(profile: ResearcherProfile, weights: DocumentWeights = DocumentWeights()) -> str:
     """Build the weighted text document of a researcher profile."""
+    keywords = ", ".join(profile.keywords)
     parts = _repeat(profile.statement, weights.statement)
-    parts += _repeat(", ".join(profile.keywords), weights.keywords)
+    parts += _repeat(keywords, weights.keywords)
+    parts += _repeat(expand_phrases(f"{profile.statement} {keywords}"), weights.phrase_expansions)
     parts += _topic_parts(profile.topics, weights)
     for publication in profile.publications:
         parts += _repeat(publication.title, weights.publication_titles)
         parts += _repeat(publication.abstract, weights.publication_abstracts)
-    parts += _repeat(expand_phrases(" ".join(parts)), weights.phrase_expansions)
     return "\n".join(parts)
 
 

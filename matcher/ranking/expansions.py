@@ -48,7 +48,17 @@ PHRASE_EXPANSIONS: tuple[tuple[str, str], ...] = (
     (r"parolees?|probationers?|returning citizens", "re-entry community supervision"),
 )
 
-_COMPILED = tuple((re.compile(pattern, re.IGNORECASE), words) for pattern, words in PHRASE_EXPANSIONS)
+
+
+def _literal_prefix(branch: str) -> str:
+    """The letters every match of a regex branch starts with (for a cheap substring test)."""
+    branch = branch.replace("\\b", "")
+    prefix = re.match(r"[a-z ]*", branch).group()
+    return prefix[:-1] if branch[len(prefix):len(prefix) + 1] == "?" else prefix
+
+
+_COMPILED = tuple((tuple(_literal_prefix(b) for b in pattern.split("|")), re.compile(pattern), words)
+                  for pattern, words in PHRASE_EXPANSIONS)
 
 # Words so common in this domain that they carry no signal (chosen by measurement, see bench/RANKING.md).
 DOMAIN_STOP_WORDS: frozenset[str] = frozenset({
@@ -59,7 +69,9 @@ DOMAIN_STOP_WORDS: frozenset[str] = frozenset({
 
 def expand_phrases(text: str) -> str:
     """Return the researcher words bridged from practitioner phrases found in text."""
-    return " ".join(words for pattern, words in _COMPILED if pattern.search(text))
+    lowered = text.lower()
+    return " ".join(words for prefixes, pattern, words in _COMPILED
+                    if any(prefix in lowered for prefix in prefixes) and pattern.search(lowered))
 
 
 def topic_terms(slug: str) -> str:

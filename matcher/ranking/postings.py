@@ -1,51 +1,32 @@
-"""Score accumulation over the postings of a query's terms, and deterministic top-k."""
+"""Scoring over only the query's columns of row-stacked CSC blocks, and deterministic top-k."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 
 
-@dataclass(frozen=True)
-class Postings:
-    """Every (row, query term, contribution) touched by one query."""
-
-    rows: np.ndarray
-    terms: np.ndarray
-    contributions: np.ndarray
+def query_columns(blocks: list[sp.csc_matrix], columns: np.ndarray) -> list[sp.csc_matrix]:
+    """The query's columns of each block: a copy of only their postings."""
+    return [block[:, columns] for block in blocks]
 
 
-def gather_postings(blocks: list[sp.csc_matrix], columns: np.ndarray, weights: np.ndarray) -> Postings:
-    """Collect the nonzeros of the query's columns from row-stacked CSC blocks."""
-    rows, terms, contributions, offset = [], [], [], 0
-    for block in blocks:
-        starts, ends = block.indptr[columns], block.indptr[columns + 1]
-        lengths = ends - starts
-        if lengths.sum():
-            firsts = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-            positions = firsts + np.arange(lengths.sum())
-            rows.append(block.indices[positions].astype(np.int64) + offset)
-            terms.append(np.repeat(np.arange(len(columns)), lengths))
-            contributions.append(block.data[positions] * np.repeat(weights, lengths))
-        offset += block.shape[0]
-    if not rows:
-        empty = np.empty(0)
-        return Postings(empty.astype(np.int64), empty.astype(np.int64), empty)
-    return Postings(np.concatenate(rows), np.concatenate(terms), np.concatenate(contributions))
+def column_scores(subs: list[sp.csc_matrix], weights: np.ndarray) -> np.ndarray:
+    """Dot product of every row with the query from its columns."""
+    parts = [sub @ weights if sub.shape[1] else np.zeros(sub.shape[0]) for sub in subs]
+    return np.concatenate(parts) if parts else np.zeros(0)
 
 
-def accumulate(postings: Postings, n_rows: int) -> tuple[np.ndarray, np.ndarray]:
-    """Sum contributions per row; return (rows with a contribution, their scores)."""
-    if len(postings.rows) > n_rows // 8:
-        dense = np.bincount(postings.rows, weights=postings.contributions, minlength=n_rows)
-        touched = np.zeros(n_rows, dtype=bool)
-        touched[postings.rows] = True
-        rows = np.flatnonzero(touched)
-        return rows, dense[rows]
-    rows, inverse = np.unique(postings.rows, return_inverse=True)
-    return rows, np.bincount(inverse, weights=postings.contributions, minlength=len(rows))
+def row_contributions(subs: list[sp.csc_matrix], weights: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """(len(rows) x len(weights)) matrix of each query term's contribution to each row's score."""
+    found = np.zeros((len(rows), len(weights)))
+    offset = 0
+    for sub in subs:
+        mine = np.flatnonzero((rows >= offset) & (rows < offset + sub.shape[0]))
+        if len(mine) and sub.shape[1]:
+            found[mine] = sub[rows[mine] - offset].toarray() * weights
+        offset += sub.shape[0]
+    return found
 
 
 def top_k(rows: np.ndarray, scores: np.ndarray, keys: list[str], k: int) -> list[int]:

@@ -20,10 +20,18 @@ from matcher.ranking.documents import (
 )
 from matcher.ranking.expansions import DOMAIN_STOP_WORDS
 from matcher.ranking.explanations import BestPublication, best_publications, term_shares
-from matcher.ranking.postings import accumulate, gather_postings, top_k
+from matcher.ranking.postings import column_scores, query_columns, top_k
+from matcher.ranking.vectors import EMPTY, tfidf_vector
 
 DEFAULT_WEIGHTS = DocumentWeights()
 MERGE_RECENT_ROWS = 2048
+
+
+def _sorted_csc(matrix: sp.spmatrix) -> sp.csc_matrix:
+    """CSC with sorted row indices in every column (searchsorted relies on it)."""
+    matrix = sp.csc_matrix(matrix)
+    matrix.sort_indices()
+    return matrix
 
 
 @dataclass(frozen=True)
@@ -39,7 +47,7 @@ class TextHit:
 class TextIndex:
     """TF-IDF cosine index over researcher documents (scikit-learn estimator conventions)."""
 
-    def __init__(self, *, ngram_range=(1, 2), min_df=1, max_df=0.5, sublinear_tf=True,
+    def __init__(self, *, ngram_range=(1, 1), min_df=1, max_df=0.5, sublinear_tf=True,
                  extra_stop_words=DOMAIN_STOP_WORDS, weights=DEFAULT_WEIGHTS, refit_share=0.2,
                  keep_publications=True, n_terms=8):
         self.ngram_range = ngram_range
@@ -79,12 +87,13 @@ class TextIndex:
             documents.append(document)
         matrix = self._fit_vectorizer(documents)
         del documents
-        self.blocks_ = [matrix.tocsc()]
+        self.blocks_ = [_sorted_csc(matrix)]
         self.row_of_ = {rid: row for row, rid in enumerate(self.ids_)}
         if len(self.row_of_) != len(self.ids_):
             raise ValueError("Each researcher id may appear only once in the profiles.")
         self.live_ = np.ones(len(self.ids_), dtype=bool)
         self.terms_ = self.vectorizer_.get_feature_names_out() if self.vectorizer_ else np.array([])
+        self.analyzer_ = self.vectorizer_.build_analyzer() if self.vectorizer_ else None
         self.n_fitted_, self.n_changed_ = len(self.ids_), 0
         params = repr(sorted(self.vectorizer_.get_params().items())) if self.vectorizer_ else "empty"
         settings = hashlib.sha256((params + repr(self.weights)).encode()).hexdigest()[:8]
@@ -124,13 +133,13 @@ class TextIndex:
             self.row_of_[profile.id] = len(self.ids_)
             self._remember(profile, document)
             documents.append(document)
-        new = self._transform(documents).tocsc()
+        new = _sorted_csc(self._transform(documents))
         self.live_ = np.concatenate([self.live_, np.ones(len(profiles), dtype=bool)])
         self.n_changed_ += len(profiles)
-        recent = sp.vstack([self.blocks_[1], new], format="csc") if len(self.blocks_) > 1 else new
+        recent = _sorted_csc(sp.vstack([self.blocks_[1], new])) if len(self.blocks_) > 1 else new
         self.blocks_ = [self.blocks_[0], recent]
         if recent.shape[0] > MERGE_RECENT_ROWS:
-            self.blocks_ = [sp.vstack(self.blocks_, format="csc")]
+            self.blocks_ = [_sorted_csc(sp.vstack(self.blocks_))]
         return self
 
     def remove(self, researcher_ids: Iterable[str]) -> TextIndex:
@@ -147,15 +156,21 @@ class TextIndex:
     def _transform(self, documents: list[str]) -> sp.csr_matrix:
         if self.vectorizer_ is None:
             return sp.csr_matrix((len(documents), 0), dtype=np.float32)
-        return self.vectorizer_.transform(documents)
+        return self.vectorizer_.transform(documents).astype(np.float32)
+
+    def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The L2-normalised TF-IDF vector of a text as (columns, weights), fast."""
+        if self.analyzer_ is None:
+            return EMPTY
+        return tfidf_vector(self.analyzer_(text), self.vectorizer_.vocabulary_, self.vectorizer_.idf_,
+                            self.sublinear_tf)
 
     def _score(self, problem: ProblemQuery | str):
-        text = problem if isinstance(problem, str) else problem_document(problem, self.weights)
-        query = self._transform([text])
-        postings = gather_postings(self.blocks_, query.indices.astype(np.int64), query.data)
-        rows, scores = accumulate(postings, len(self.ids_))
-        alive = self.live_[rows]
-        return query, postings, rows[alive], scores[alive]
+        query = self.vector(problem if isinstance(problem, str) else problem_document(problem, self.weights))
+        subs = query_columns(self.blocks_, query[0])
+        scores = column_scores(subs, query[1])
+        rows = np.flatnonzero((scores > 0) & self.live_)
+        return query, subs, rows, scores[rows]
 
     def scores(self, problem: ProblemQuery | str) -> dict[str, float]:
         """Cosine of the problem with every researcher sharing a term (others score 0)."""
@@ -163,22 +178,19 @@ class TextIndex:
         return dict(zip([self.ids_[row] for row in rows.tolist()], scores.tolist(), strict=True))
 
     def query(self, problem: ProblemQuery | str, k: int | None = 10, *,
-              explain: bool = True) -> list[TextHit]:
-        """Return the k best researchers (all when k is None), best first, ties by id."""
-        query, postings, rows, scores = self._score(problem)
+              explain: bool = True, with_publications: bool = True) -> list[TextHit]:
+        """The k best researchers (all when k is None), best first, ties by id; explained if asked."""
+        query, subs, rows, scores = self._score(problem)
         k = len(self) if k is None else k
         chosen = top_k(rows, scores, self.ids_, k)
         hit_rows, hit_scores = rows[chosen], scores[chosen]
-        shares = term_shares(postings, hit_rows, hit_scores, self._query_terms(query), self.n_terms) \
+        shares = term_shares(subs, query, hit_rows, hit_scores, self.terms_, self.n_terms) \
             if explain else {}
-        papers = best_publications(self.vectorizer_, query, [self.publications_[r] for r in hit_rows]) \
-            if explain and self.keep_publications else [None] * len(hit_rows)
+        papers = best_publications(self.vector, query, [self.publications_[r] for r in hit_rows]) \
+            if explain and with_publications and self.keep_publications else [None] * len(hit_rows)
         hits = [TextHit(self.ids_[r], float(s), shares.get(r, []), paper)
                 for r, s, paper in zip(hit_rows.tolist(), hit_scores.tolist(), papers, strict=True)]
-        return hits + self._zero_hits(set(hit_rows.tolist()) | set(rows.tolist()), k - len(hits))
-
-    def _query_terms(self, query: sp.csr_matrix) -> np.ndarray:
-        return self.terms_[query.indices] if len(query.indices) else np.array([])
+        return hits + self._zero_hits(set(rows.tolist()), k - len(hits))
 
     def _zero_hits(self, scored_rows: set[int], wanted: int) -> list[TextHit]:
         """Fill with researchers sharing no term, in id order."""

@@ -130,7 +130,7 @@ def current_index() -> ranking.TextIndex:
 
 
 def _all_profiles(query=None) -> list[ranking.ResearcherProfile]:
-    query = select(Researcher) if query is None else query
+    query = select(Researcher).order_by(Researcher.id) if query is None else query.order_by(Researcher.id)
     researchers = db.session.scalars(query.options(selectinload(Researcher.publications)))
     return [researcher_profile(r) for r in researchers]
 

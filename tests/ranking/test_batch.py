@@ -30,6 +30,11 @@ def test_malformed_profile_lines_name_file_and_line():
     assert errors[6].startswith("p.jsonl:8:")
 
 
+def test_duplicate_profile_ids_are_reported():
+    items = list(read_profiles(['{"id": "a", "name": "A"}', '{"id": "a", "name": "B"}'], "p.jsonl"))
+    assert str(items[1]) == 'p.jsonl:2: id "a" appears on an earlier line'
+
+
 def test_queries_need_id_and_text():
     items = list(read_queries(['{"id": "q", "text": "t"}', '{"id": "q2"}', '{"text": "t"}',
                                '{"id": "q3", "text": "t", "title": "T", "topics": ["gangs"]}'], "q.jsonl"))

@@ -44,3 +44,9 @@ def test_unknown_topic_slug_has_no_terms_and_empty_profile_gives_empty_document(
     assert topic_terms("no-such-topic") == ""
     assert researcher_document(ResearcherProfile("r", "N")) == ""
     assert publication_text(Publication("T", "")) == "T."
+
+
+def test_expand_phrases_matches_singular_and_any_case():
+    assert "gun violence" in expand_phrases("A SHOOTING last night")
+    assert "repeat victimization" in expand_phrases("one frequent flyer")
+    assert "burglary" in expand_phrases("a break-in")

@@ -118,7 +118,7 @@ def test_version_names_library_params_and_corpus(profiles):
     first, again = fitted(profiles).version_, fitted(profiles).version_
     assert sklearn.__version__ in first and first == again
     assert fitted(profiles[:-1]).version_ != first
-    assert fitted(profiles, ngram_range=(1, 1)).version_ != first
+    assert fitted(profiles, ngram_range=(1, 2)).version_ != first
     index = fitted(profiles)
     index.add_or_update([ResearcherProfile("y", "N", "text")])
     assert index.version_ != first
@@ -148,3 +148,15 @@ def test_publication_without_shared_terms_is_not_best():
         ResearcherProfile("a", "N", "burglary", publications=[Publication("Unrelated", "gardening")]),
         ResearcherProfile("b", "N", "traffic")])
     assert index.query("burglary", k=1)[0].best_publication is None
+
+
+@pytest.mark.parametrize("sublinear", [True, False])
+def test_fast_vector_equals_scikit_learn_transform(profiles, burglary_query, sublinear):
+    index = TextIndex(max_df=1.0, sublinear_tf=sublinear, ngram_range=(1, 2)).fit(profiles)
+    text = "Break-ins and burglary burglary near repeat, José"
+    expected = index.vectorizer_.transform([text])
+    columns, weights = index.vector(text)
+    assert columns.tolist() == sorted(expected.indices.tolist())
+    assert dict(zip(columns.tolist(), weights.tolist(), strict=True)) == pytest.approx(
+        dict(zip(expected.indices.tolist(), expected.data.tolist(), strict=True)), abs=1e-6)
+    assert index.vector("zzz qqq")[0].size == 0
