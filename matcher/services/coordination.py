@@ -7,8 +7,6 @@ transaction and delivered after the commit.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import current_app
@@ -30,6 +28,7 @@ from matcher.models import (
 )
 from matcher.models.types import has_slug, utcnow
 from matcher.services import audit, matching
+from matcher.services.transactions import transaction
 
 INTRODUCIBLE_DECISIONS = ("pending", "shortlisted")
 EXCLUSION_GROUPS = {
@@ -47,17 +46,6 @@ class CoordinationError(ValueError):
 def actor(coordinator: Coordinator) -> str:
     """How a coordinator appears in the audit log."""
     return f"coordinator:{coordinator.id}"
-
-
-@contextmanager
-def transaction() -> Iterator[None]:
-    """Commit what the block did, or roll all of it back."""
-    try:
-        yield
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
 
 
 def deliver_after_commit(message_ids: list[int]) -> None:

@@ -16,6 +16,7 @@ from matcher.extensions import db
 from matcher.models import Partnership, Problem, Researcher, Suggestion
 from matcher.models.types import utcnow
 from matcher.services import corpus
+from matcher.services.transactions import transaction
 from matcher.taxonomy import OPEN_PROBLEM_STATUSES
 
 CANDIDATE_POOL = 100  # text hits considered before structured fit re-orders them
@@ -187,7 +188,7 @@ def explanation(hit: ranking.TextHit | None) -> dict:
 
 def refresh_suggestions(problem: Problem) -> list[Suggestion]:
     """Recompute and store a problem's suggestions; decided ones (shortlisted, rejected…) are kept."""
-    try:
+    with transaction():
         result = rank_problem(problem)
         decided = {
             s.researcher_id: s for s in db.session.scalars(
@@ -207,10 +208,6 @@ def refresh_suggestions(problem: Problem) -> list[Suggestion]:
             stored.append(row)
         # Set both so the update's own timestamp does not make the suggestions look outdated.
         problem.suggestions_computed_at = problem.updated_at = utcnow()
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return stored
 
 

@@ -12,7 +12,8 @@ from matcher.extensions import db
 from matcher.models import Coordinator, Partnership, PartnershipEvent, Problem, Suggestion
 from matcher.models.types import utcnow
 from matcher.services import audit, matching
-from matcher.services.coordination import MAX_TEXT, CoordinationError, actor, transaction
+from matcher.services.coordination import MAX_TEXT, CoordinationError, actor
+from matcher.services.transactions import transaction
 
 INACTIVE_STAGES = ("closed", "declined")
 PARTNERED_STAGES = ("under-way", "report-delivered")

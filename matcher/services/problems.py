@@ -21,6 +21,7 @@ from matcher.models.types import utcnow
 from matcher.services import audit
 from matcher.services.geo import lookup_zip
 from matcher.services.matching import refresh_suggestions_safely
+from matcher.services.transactions import transaction
 
 FINISHED_STATUSES = ("closed", "withdrawn")
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -43,7 +44,7 @@ def submit_problem(values: dict) -> Problem:
     """Store a new statement with its confirmation and coordinator notices, then suggest researchers."""
     values = {key: value for key, value in values.items() if key in SUBMITTED_FIELDS}
     values["preferred_researcher_id"] = listed_researcher_id(values.get("preferred_researcher_id"))
-    try:
+    with transaction():
         problem = Problem(**values)
         place = lookup_zip(problem.zip)
         if place is not None:
@@ -53,10 +54,6 @@ def submit_problem(values: dict) -> Problem:
         audit.record("agency", "problem.submitted", "problem", problem.id, agency=problem.agency_name)
         messages = [_queue_confirmation(problem), *_queue_coordinator_notices(
             problem, "New problem statement", "coordinator_new_problem")]
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     deliver_safely([message.id for message in messages])
     refresh_suggestions_safely(problem)
     return problem
@@ -191,7 +188,7 @@ def add_information(problem: Problem, body: str) -> ProblemUpdate:
     """Append the agency's text (never overwriting the statement), tell coordinators, re-suggest."""
     if is_finished(problem):
         raise ProblemClosedError(problem.status)
-    try:
+    with transaction():
         kind = "answer" if open_question(problem) is not None else "info"
         update = ProblemUpdate(problem=problem, author="agency", kind=kind, body=body, visible_to_agency=True)
         db.session.add(update)
@@ -200,10 +197,6 @@ def add_information(problem: Problem, body: str) -> ProblemUpdate:
         audit.record("agency", f"problem.{kind}_added", "problem", problem.id, update_id=update.id)
         messages = _queue_coordinator_notices(
             problem, "The agency added information", "agency_added_information", update=update)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     deliver_safely([message.id for message in messages])
     refresh_suggestions_safely(problem)
     return update
@@ -213,7 +206,7 @@ def withdraw(problem: Problem, reason: str = "") -> None:
     """Withdraw the statement with an optional reason; coordinators are told."""
     if is_finished(problem):
         raise ProblemClosedError(problem.status)
-    try:
+    with transaction():
         previous = problem.status
         problem.status = "withdrawn"
         problem.withdrawn_reason = reason
@@ -224,8 +217,4 @@ def withdraw(problem: Problem, reason: str = "") -> None:
         audit.record("agency", "problem.withdrawn", "problem", problem.id, previous_status=previous)
         messages = _queue_coordinator_notices(
             problem, "Problem statement withdrawn", "agency_withdrew", reason=reason)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     deliver_safely([message.id for message in messages])

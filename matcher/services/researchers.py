@@ -17,6 +17,7 @@ from matcher.models import Publication, ResearchCentre, Researcher
 from matcher.models.types import utcnow
 from matcher.services import audit, corpus, links
 from matcher.services.geo import lookup_zip
+from matcher.services.transactions import transaction
 
 # Profile fields a researcher can set (e-mail is set once, at registration).
 PROFILE_FIELDS = (
@@ -42,12 +43,8 @@ class Outcome:
 
 def _in_transaction(operation: Callable[[], Outcome | Researcher | None]):
     """Run an operation and commit it; roll everything back on any error."""
-    try:
+    with transaction():
         result = operation()
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return result
 
 
