@@ -1,6 +1,6 @@
 """Security headers applied to every response."""
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, request
 
 from matcher.extensions import limiter
 
@@ -24,8 +24,21 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def refuse_nul_characters():
+    """Refuse form or search input holding a NUL character: no one types it, and PostgreSQL cannot store it."""
+    from matcher.errors import render_error
+
+    sources = [request.args, request.form] if request.method == "POST" else [request.args]
+    for values in sources:
+        if any("\x00" in value for _, value in values.items(multi=True)):
+            return render_error(400, "What you sent contains an invisible control character (NUL) that we cannot "
+                                     "store. Remove it, for example by retyping the text, and try again.")
+    return None
+
+
 def init_app(app: Flask) -> None:
-    """Register the header hook."""
+    """Register the header hook and the input check."""
+    app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)
 
 

@@ -224,7 +224,7 @@ class ProblemForm(ProtectedForm):
     def preferred_researcher_id(self) -> int | None:
         """The id in the hidden field, when the agency kept it ticked."""
         raw = (self.preferred_researcher.data or "").strip()
-        if not self.keep_preferred.data or not raw.isdigit() or len(raw) > 12:
+        if not self.keep_preferred.data or not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
             return None
         return int(raw)
 

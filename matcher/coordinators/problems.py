@@ -76,9 +76,15 @@ def _refused(problem, error: CoordinationError, **given):
 
 def _suggestion_id(form) -> int:
     raw = form.suggestion_id.data or ""
-    if not str(raw).isdigit():
+    if not _is_id(raw):
         abort(400)
     return int(raw)
+
+
+def _is_id(raw) -> bool:
+    """Whether a posted value can be a record id (ASCII digits that fit the database's integer)."""
+    raw = str(raw)
+    return raw.isascii() and raw.isdigit() and 0 < int(raw) < 2**31
 
 
 @bp.post("/problems/<int:problem_id>/shortlist")
@@ -118,7 +124,7 @@ def reject(problem_id: int):
     problem = _problem(problem_id)
     form = RejectForm(prefix="reject")
     if not form.validate_on_submit():
-        if not str(form.suggestion_id.data or "").isdigit():
+        if not _is_id(form.suggestion_id.data or ""):
             abort(400)
         return render_problem(problem, code=400, rejecting=int(form.suggestion_id.data), reject=form)
     try:

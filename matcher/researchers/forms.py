@@ -84,7 +84,7 @@ def whole_number(low: int, high: int, message: str):
 
     def validate(form, field) -> None:
         text = (field.data or "").strip()
-        if not text.isdigit() or not low <= int(text) <= high:
+        if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
             raise ValidationError(message)
 
     return validate
@@ -132,7 +132,7 @@ class PublicationForm(Form):
             self.title.errors = [*self.title.errors, "Please enter the publication's title, or clear this row."]
             valid = False
         year = self.year.data or ""
-        if year and not (year.isdigit() and 1900 <= int(year) <= date.today().year + 1):
+        if year and not (year.isascii() and year.isdigit() and 1900 <= int(year) <= date.today().year + 1):
             self.year.errors = [*self.year.errors, f"Please enter a year from 1900 to {date.today().year + 1}."]
             valid = False
         return valid

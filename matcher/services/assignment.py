@@ -24,8 +24,8 @@ from matcher.services.coordination import (
     actor,
     free_capacity,
     introduce_many,
-    transaction,
 )
+from matcher.services.transactions import transaction
 
 ASSIGNABLE_STATUSES = ("new", "under-review")
 MIN_PER_PROBLEM, MAX_PER_PROBLEM = 1, 3
@@ -117,12 +117,17 @@ def _conflicting_pairs(suggestions: list[Suggestion], problems: dict[int, Proble
     return forbidden
 
 
+def _is_id(text: str) -> bool:
+    """ASCII digits that fit the database's integer ids."""
+    return text.isascii() and text.isdigit() and 0 < int(text) < 2**31
+
+
 def parse_pairs(values: list[str]) -> dict[int, list[int]]:
     """Form values 'problem_id:suggestion_id' as {problem_id: [suggestion ids]}."""
     selections: dict[int, list[int]] = {}
     for value in values:
         problem_id, _, suggestion_id = (value or "").partition(":")
-        if not (problem_id.isdigit() and suggestion_id.isdigit()):
+        if not (_is_id(problem_id) and _is_id(suggestion_id)):
             raise CoordinationError("The proposal was not understood. Reload it and try again.")
         selections.setdefault(int(problem_id), []).append(int(suggestion_id))
     return selections
