@@ -1,6 +1,6 @@
 """Home page: what the service does, for each audience."""
 
-from flask import render_template
+from flask import current_app, render_template, send_from_directory
 from sqlalchemy import func, select
 
 from matcher.extensions import db
@@ -24,3 +24,9 @@ def index():
         select(Researcher).where(listed).order_by(Researcher.updated_at.desc(), Researcher.id).limit(6)
     ).all()
     return render_template("home/index.html", figures=figures, featured=featured)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says: answer with the SVG icon."""
+    return send_from_directory(current_app.static_folder, "favicon.svg", mimetype="image/svg+xml")
