@@ -16,6 +16,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields import DateField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from matcher import taxonomy
@@ -27,8 +28,7 @@ TITLE_MIN, TITLE_MAX = 5, 200
 AVOID_MAX = 1000
 UPDATE_MIN, UPDATE_MAX = 10, 5000
 REASON_MAX = 1000
-DISTANCE_CHOICES = [(25, "25 miles"), (50, "50 miles"), (100, "100 miles"), (250, "250 miles"),
-                    (500, "500 miles")]
+DISTANCE_CHOICES = [SelectChoice(miles, f"{miles} miles") for miles in (25, 50, 100, 250, 500)]
 PHONE_PATTERN = re.compile(r"^[0-9+()./\-\s]+((ext\.?|x)\s*\d{1,6})?$", re.IGNORECASE)
 
 

@@ -15,6 +15,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from matcher import taxonomy
@@ -160,8 +161,8 @@ class AcceptProposalForm(FlaskForm):
     """Accept the ticked part of a proposal."""
 
     mode = RadioField("With the ticked researchers", default="shortlist", choices=[
-        ("shortlist", "Shortlist them (no e-mails yet)"),
-        ("introduce", "Introduce them now (e-mails both sides)"),
+        SelectChoice("shortlist", "Shortlist them (no e-mails yet)"),
+        SelectChoice("introduce", "Introduce them now (e-mails both sides)"),
     ], validators=[InputRequired("Please choose what to do.")])
     submit = SubmitField("Accept ticked proposals")
 
