@@ -63,16 +63,20 @@ def _clean_tables(request):
     yield
     if "app" not in request.fixturenames:
         return
-    application = request.getfixturevalue("app")
-    with application.app_context():
-        _db.session.remove()
-        tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
-        with _db.engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            else:
-                for name in tables:
-                    connection.execute(text(f"DELETE FROM {name}"))
+    with request.getfixturevalue("app").app_context():
+        empty_all_tables()
+
+
+def empty_all_tables() -> None:
+    """Delete every row of every table (inside an app context)."""
+    _db.session.remove()
+    tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
+    with _db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                connection.execute(text(f"DELETE FROM {name}"))
 
 
 @pytest.fixture

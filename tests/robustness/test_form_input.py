@@ -21,7 +21,7 @@ from matcher.models import (
     Suggestion,
 )
 from tests.agencies.conftest import valid_form
-from tests.conftest import as_researcher
+from tests.conftest import as_researcher, empty_all_tables
 from tests.researchers.helpers import profile_data
 from tests.robustness.conftest import hostile_text, robust
 from tests.security.conftest import PASSWORD, build_world
@@ -113,16 +113,7 @@ def example_world():
 
 def reset() -> None:
     """Empty the tables between examples that build their own world."""
-    from sqlalchemy import text
-
-    db.session.remove()
-    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-    with db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for name in tables:
-                connection.execute(text(f"DELETE FROM {name}"))
+    empty_all_tables()
 
 
 # --- researchers --------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ import pytest
 from tests.security.conftest import ROLES, client_as, routes, url_of
 
 PUBLIC = {
-    "home.index", "home.favicon", "static", "agencies.index", "agencies.submit", "agencies.submitted", "directory.index",
+    "home.index", "home.favicon", "static", "agencies.index", "agencies.submit", "agencies.submitted",
+    "directory.index",
     "directory.centres", "directory.centre", "directory.researcher", "researchers.index", "researchers.register",
     "researchers.register_add_publication", "researchers.manage", "researchers.check_email",
     "coordinators.sign_in", "coordinators.sign_out", "researchers.sign_out",

@@ -1,0 +1,95 @@
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+from matcher.ranking import analysis
+from matcher.ranking.analysis import Analyzer, fold, words
+from matcher.ranking.documents import ResearcherProfile, researcher_document
+from matcher.ranking.postings import Postings
+from matcher.ranking.text_index import TextIndex
+
+TEXTS = [
+    "José Martínez studies Bogotá's ﬁrearm cases — naïve Ångström façade, Straße ΣΊΣΥΦΟΣ e\u0301x",
+    "Break-ins and burglary, burglary near repeat; the police of the city would like to help.",
+    "a I x2 3d __init__ re-entry CAD/RMS 2021 x",
+    "",
+    "   ",
+]
+
+
+def test_fold_lowercases_and_strips_accents_only_where_needed():
+    assert fold("José BOGOTÁ") == "jose bogota"
+    assert fold("Plain ASCII") == "plain ascii"
+    assert fold("e\u0301clair ﬁne") == "eclair fine"
+
+
+def test_words_are_runs_of_two_or_more_word_characters():
+    assert words("A b2 cc, Dd-EE x_y é") == ["b2", "cc", "dd", "ee", "x_y"]
+
+
+def test_stop_words_are_dropped():
+    assert Analyzer({"the", "of"})("The study of the BURGLARY") == ["study", "burglary"]
+
+
+@pytest.mark.parametrize("ngram_range", [(1, 1), (1, 2), (2, 3)])
+def test_analyzer_matches_scikit_learn(ngram_range):
+    stop = sorted(ENGLISH_STOP_WORDS | {"police", "city"})
+    expected = TfidfVectorizer(strip_accents="unicode", lowercase=True, stop_words=stop,
+                               ngram_range=ngram_range).build_analyzer()
+    ours = Analyzer(stop, ngram_range)
+    for text in TEXTS:
+        assert ours(text) == expected(text)
+
+
+@pytest.mark.parametrize("sublinear", [True, False])
+@pytest.mark.parametrize("ngram_range", [(1, 1), (1, 2)])
+def test_fitted_matrix_equals_scikit_learn(profiles, monkeypatch, sublinear, ngram_range):
+    monkeypatch.setattr(analysis, "CHUNK_DOCUMENTS", 2)  # several chunks
+    extra = [ResearcherProfile(f"x{i}", "N", text) for i, text in enumerate(TEXTS)]
+    corpus = profiles + extra
+    index = TextIndex(max_df=0.6, sublinear_tf=sublinear, ngram_range=ngram_range).fit(corpus)
+    reference = index._new_vectorizer(*index.settings_)
+    expected = reference.fit_transform([researcher_document(p) for p in corpus])
+    assert index.terms_.tolist() == reference.get_feature_names_out().tolist()
+    assert index.blocks_[0].has_sorted_indices
+    assert np.allclose(index.blocks_[0].toarray(), expected.toarray(), atol=1e-6)
+    assert np.allclose(index.idf_, reference.idf_, atol=1e-6)
+
+
+def test_same_tokens_at_fit_and_at_query_time(profiles):
+    index = TextIndex(max_df=1.0).fit(profiles)
+    matrix = sp.csr_matrix(index.blocks_[0])
+    for row, profile in enumerate(profiles):
+        columns, weights = index.vector(researcher_document(profile))
+        assert columns.tolist() == sorted(matrix[row].indices.tolist())
+        assert np.allclose(weights, matrix[row, columns].toarray().ravel(), atol=1e-6)
+
+
+def _random_blocks(rng, sizes, n_columns):
+    return [sp.csc_matrix(sp.random(n, n_columns, density=0.3, random_state=rng, dtype=np.float32))
+            for n in sizes]
+
+
+def test_lookup_reads_the_cells():
+    rng = np.random.default_rng(1)
+    blocks = _random_blocks(rng, (30, 7), 12)
+    dense = np.vstack([b.toarray() for b in blocks])
+    rows, columns = np.array([0, 3, 29, 30, 36]), np.array([11, 0, 5, 5])
+    assert np.array_equal(Postings(blocks).lookup(rows, columns), dense[np.ix_(rows, columns)])
+
+
+@pytest.mark.parametrize("k", [1, 3, 10, 100])
+def test_top_scores_contain_the_exact_top_k(k):
+    rng = np.random.default_rng(k)
+    blocks = _random_blocks(rng, (40, 9), 15)
+    dense = np.vstack([b.toarray() for b in blocks])
+    columns, weights = np.array([1, 4, 9, 14]), np.array([0.5, 0.2, 0.7, 0.1])
+    dead = np.array([2, 41])
+    rows, scores = Postings(blocks).top_scores(columns, weights, dead, k)
+    brute = dense[:, columns] @ weights
+    brute[dead] = 0
+    best = np.sort(brute[brute > 0])[::-1][:k]
+    assert np.allclose(np.sort(scores)[::-1][:k], best, atol=1e-6)
+    assert np.allclose(scores, brute[rows], atol=1e-6)
+    assert not set(rows.tolist()) & set(dead.tolist())
