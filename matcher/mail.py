@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+from datetime import timedelta
 from email.message import EmailMessage
 
 from flask import current_app, render_template
@@ -16,6 +17,7 @@ from matcher.models.types import utcnow
 def queue_email(to: str, subject: str, template: str, kind: str = "", **context) -> OutboxMessage:
     """Store a message rendered from templates/emails/<template>.txt; the caller commits."""
     body = render_template(f"emails/{template}.txt", **context)
+    subject = " ".join(subject.split())[:200]  # agency text may carry line breaks; headers cannot
     message = OutboxMessage(to=to, subject=subject, body=body, kind=kind or template)
     db.session.add(message)
     return message
@@ -31,8 +33,19 @@ def coordinator_addresses() -> list[str]:
     return list(db.session.scalars(select(Coordinator.email).where(Coordinator.active)))
 
 
+def deliver_after_commit(message_ids: list[int]) -> None:
+    """Send messages a service just committed; on any failure they wait in the outbox for `flask send-mail`."""
+    try:
+        deliver_pending(ids=message_ids)
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("Could not deliver outbox messages %s; they stay queued", message_ids)
+
+
 def deliver_pending(ids: list[int] | None = None, include_failed: bool = False) -> dict[str, int]:
     """Send pending messages (all, or the given ids); each is claimed first so it goes out once."""
+    if include_failed:
+        release_stuck_messages()
     states = ["pending", "failed"] if include_failed else ["pending"]
     query = select(OutboxMessage.id).where(OutboxMessage.status.in_(states)).order_by(OutboxMessage.id)
     if ids is not None:
@@ -47,12 +60,23 @@ def deliver_pending(ids: list[int] | None = None, include_failed: bool = False) 
     return counts
 
 
+def release_stuck_messages(older_than: timedelta = timedelta(minutes=15)) -> int:
+    """Mark messages left 'sending' by a crashed process as failed, so they can be sent again."""
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == "sending", OutboxMessage.claimed_at < utcnow() - older_than)
+        .values(status="failed", last_error="Sending was interrupted; will retry.")
+    )
+    db.session.commit()
+    return result.rowcount
+
+
 def _claim(message_id: int, states: list[str]) -> bool:
     """Mark a message as being sent, unless another process already did."""
     result = db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.status.in_(states))
-        .values(status="sending", attempts=OutboxMessage.attempts + 1)
+        .values(status="sending", attempts=OutboxMessage.attempts + 1, claimed_at=utcnow())
     )
     db.session.commit()
     return result.rowcount == 1
@@ -75,7 +99,8 @@ def _send(message: OutboxMessage) -> str:
             if config.get("MAIL_USERNAME"):
                 smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
             smtp.send_message(_as_email(message, config["MAIL_SENDER"]))
-    except (OSError, smtplib.SMTPException) as error:
+    except Exception as error:  # whatever went wrong, the message must not stay 'sending'
+
         current_app.logger.warning("Could not send message %s to %s: %s", message.id, message.to, error)
         message.status, message.last_error = "failed", str(error)[:500]
         db.session.commit()

@@ -153,3 +153,14 @@ def test_outdated_problems_are_refreshed_once(db):
     corpus.bump_version()
     db.session.commit()
     assert matching.compute_missing_suggestions().computed == [problem.id]
+
+
+def test_unconfirmed_registrations_are_not_indexed(db):
+    burglary, traffic = add_people(db)
+    db.session.add(make_researcher(statement="Burglary burglary near-repeat burglary.", topics=["burglary"],
+                                   confirmed_at=None))
+    corpus.bump_version()
+    db.session.commit()
+    result = matching.rank_problem(make_problem())
+    assert {int(s.researcher_id) for s in result.suggestions} == {burglary.id, traffic.id}
+    assert result.exclusions == []

@@ -20,7 +20,7 @@ def index():
     form = SearchForm(request.args)
     form.validate()
     filters = form.filters()
-    page = db.paginate(directory.search_researchers(filters), page=request.args.get("page", 1, type=int),
+    page = db.paginate(directory.search_researchers(filters), page=requested_page(),
                        per_page=PAGE_SIZE, error_out=False, count=True)
     return render_template("directory/index.html", page=page, form=form, filters=filters, is_stale=is_stale)
 
@@ -43,7 +43,7 @@ def partnership_request_url(researcher_id: int) -> str:
 @bp.get("/centres")
 def centres():
     """Every research centre."""
-    page = db.paginate(directory.all_centres(), page=request.args.get("page", 1, type=int),
+    page = db.paginate(directory.all_centres(), page=requested_page(),
                        per_page=PAGE_SIZE, error_out=False)
     return render_template("directory/centres.html", page=page)
 
@@ -55,3 +55,8 @@ def centre(centre_id: int):
     if found is None:
         abort(404)
     return render_template("directory/centre.html", centre=found, members=directory.listed_members(found))
+
+
+def requested_page() -> int:
+    """The ?page= number, kept between 1 and 10,000 so no request asks the database for absurd offsets."""
+    return min(max(request.args.get("page", 1, type=int), 1), 10_000)

@@ -25,4 +25,5 @@ class OutboxMessage(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]

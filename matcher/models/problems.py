@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.extensions import db
@@ -58,6 +58,8 @@ class Problem(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     suggestions_computed_at: Mapped[datetime | None]
+    # Researchers the last ranking left out, as [[researcher id, reason code], ...].
+    exclusions: Mapped[list] = mapped_column(JSON, default=list)
 
     updates: Mapped[list[ProblemUpdate]] = relationship(
         back_populates="problem",

@@ -25,13 +25,21 @@ class ResearchCentre(db.Model):
     city: Mapped[str] = mapped_column(String(100), default="")
     state: Mapped[str] = mapped_column(String(2))
     topics: Mapped[list[str]] = mapped_column(SlugList, default=list)
+    # Only the researcher who created the centre may edit it; joining does not grant that.
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("researchers.id", ondelete="SET NULL", use_alter=True, name="fk_research_centres_created_by")
+    )
     is_sample: Mapped[bool] = mapped_column(default=False)
     sample_key: Mapped[str | None] = mapped_column(String(20), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     members: Mapped[list[Researcher]] = relationship(
-        back_populates="centre", order_by="Researcher.name"
+        back_populates="centre", order_by="Researcher.name", foreign_keys="Researcher.centre_id"
     )
+
+    def editable_by(self, researcher) -> bool:
+        """Whether this researcher may edit the centre's profile (its creator only)."""
+        return researcher is not None and self.created_by_id is not None and self.created_by_id == researcher.id
 
 
 class Researcher(UserMixin, db.Model):
@@ -71,7 +79,7 @@ class Researcher(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    centre: Mapped[ResearchCentre | None] = relationship(back_populates="members")
+    centre: Mapped[ResearchCentre | None] = relationship(back_populates="members", foreign_keys=[centre_id])
     publications: Mapped[list[Publication]] = relationship(
         back_populates="researcher",
         cascade="all, delete-orphan",

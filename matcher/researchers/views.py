@@ -10,7 +10,7 @@ from flask_login import current_user, login_user, logout_user
 
 from matcher.auth import RESEARCHER_EXPIRY_KEY, is_researcher
 from matcher.extensions import db
-from matcher.mail import deliver_pending
+from matcher.mail import deliver_after_commit
 from matcher.models import ResearchCentre
 from matcher.researchers import bp
 from matcher.researchers.forms import (
@@ -49,7 +49,7 @@ def register():
     if form.validate_on_submit():
         if not form.is_bot():
             outcome = service.register(form.email.data, form.profile_values(), form.publication_values())
-            deliver_pending(ids=outcome.message_ids)
+            deliver_after_commit(outcome.message_ids)
         return redirect(url_for("researchers.check_email", reason="register"))
     return _render_profile_form("researchers/register.html", form)
 
@@ -119,7 +119,7 @@ def manage():
     if form.validate_on_submit():
         if not form.is_bot():
             outcome = service.request_sign_in(form.email.data)
-            deliver_pending(ids=outcome.message_ids)
+            deliver_after_commit(outcome.message_ids)
         return redirect(url_for("researchers.check_email", reason="manage"))
     return render_template("researchers/manage.html", form=form)
 
@@ -242,7 +242,7 @@ def edit_centre(centre_id: int):
     centre = db.session.get(ResearchCentre, centre_id)
     if centre is None:
         abort(404)
-    if current_user.centre_id != centre.id:
+    if not centre.editable_by(current_user):
         abort(403)
     form = CentreForm(obj=centre)
     if form.validate_on_submit():

@@ -78,7 +78,7 @@ def propose(per_problem: int) -> Proposal:
     problems = assignable_problems()
     for problem in problems:
         if problem.suggestions_computed_at is None:
-            matching.refresh_suggestions(problem)
+            matching.refresh_suggestions_safely(problem)
     by_id = {p.id: p for p in problems}
     suggestions = list(db.session.scalars(
         select(Suggestion)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import case, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from matcher import ranking, taxonomy
 from matcher.extensions import db
-from matcher.mail import deliver_pending, external_url, queue_email
+from matcher.mail import deliver_after_commit, deliver_pending, external_url, queue_email
 from matcher.models import (
     Coordinator,
     OutboxMessage,
@@ -46,15 +46,6 @@ class CoordinationError(ValueError):
 def actor(coordinator: Coordinator) -> str:
     """How a coordinator appears in the audit log."""
     return f"coordinator:{coordinator.id}"
-
-
-def deliver_after_commit(message_ids: list[int]) -> None:
-    """Send messages that were just committed; failures stay in the outbox to be resent."""
-    try:
-        deliver_pending(ids=message_ids)
-    except Exception:  # the outbox keeps them; the coordinator can resend from the outbox page
-        db.session.rollback()
-        current_app.logger.exception("Could not deliver outbox messages %s", message_ids)
 
 
 # --- The queue ---------------------------------------------------------------------------------
@@ -129,7 +120,7 @@ def get_problem(problem_id: int) -> Problem | None:
 def ensure_suggestions(problem: Problem) -> None:
     """Compute a problem's suggestions the first time a coordinator looks at it."""
     if problem.suggestions_computed_at is None:
-        matching.refresh_suggestions(problem)
+        matching.refresh_suggestions_safely(problem)
 
 
 def recompute_suggestions(problem: Problem, coordinator: Coordinator) -> None:
@@ -150,13 +141,13 @@ def suggestions_for(problem: Problem) -> list[Suggestion]:
 
 
 def exclusions_for(problem: Problem) -> list[Exclusion]:
-    """Researchers the ranking considered but left out, with the reason."""
-    result = matching.rank_problem(problem)
-    ids = [rid for rid, _ in result.exclusions]
+    """Researchers the last ranking considered but left out, with the reason (stored with the suggestions)."""
+    stored = [(int(rid), code) for rid, code in (problem.exclusions or [])]
+    ids = [rid for rid, _ in stored]
     people = {r.id: r for r in db.session.scalars(select(Researcher).where(Researcher.id.in_(ids)))}
     return [
         Exclusion(people[rid], code, EXCLUSION_GROUPS.get(code, "Other"), matching.EXCLUSION_LABELS.get(code, code))
-        for rid, code in result.exclusions if rid in people
+        for rid, code in stored if rid in people
     ]
 
 
@@ -271,6 +262,10 @@ def _introduce_in_session(problem: Problem, suggestions: list[Suggestion], coord
     if not suggestions:
         raise CoordinationError("Choose at least one researcher to introduce.")
     now = utcnow()
+    # Lock the researchers' rows so two coordinators cannot both take a researcher's last free slot.
+    db.session.execute(
+        select(Researcher.id).where(Researcher.id.in_([s.researcher_id for s in suggestions])).with_for_update()
+    )
     for suggestion in suggestions:
         _check_introducible(problem, suggestion, taken)
         taken[suggestion.researcher_id] = taken.get(suggestion.researcher_id, 0) + 1
@@ -309,9 +304,12 @@ def introduce(problem: Problem, suggestion_ids: list[int], coordinator: Coordina
               message: str = "") -> list[Partnership]:
     """Introduce researchers to the agency: partnerships, decisions, status and e-mails in one transaction."""
     message = (message or "").strip()[:MAX_TEXT]
-    with transaction():
-        suggestions = [_suggestion(problem, sid) for sid in dict.fromkeys(suggestion_ids)]
-        queued = _introduce_in_session(problem, suggestions, coordinator, message, {})
+    try:
+        with transaction():
+            suggestions = [_suggestion(problem, sid) for sid in dict.fromkeys(suggestion_ids)]
+            queued = _introduce_in_session(problem, suggestions, coordinator, message, {})
+    except IntegrityError as error:  # another coordinator introduced the same researcher a moment ago
+        raise CoordinationError("This researcher was just introduced to this agency. Reload the page.") from error
     deliver_after_commit([m.id for m in queued])
     return [p for p in partnerships_for(problem) if p.researcher_id in {s.researcher_id for s in suggestions}]
 

@@ -130,8 +130,13 @@ def current_index() -> ranking.TextIndex:
         return state.index
 
 
+def _indexed_researchers():
+    """Confirmed profiles (hidden ones too, so coordinators see why they are left out)."""
+    return select(Researcher).where(Researcher.confirmed_at.is_not(None)).order_by(Researcher.id)
+
+
 def _all_profiles(query=None) -> list[ranking.ResearcherProfile]:
-    query = select(Researcher).order_by(Researcher.id) if query is None else query.order_by(Researcher.id)
+    query = _indexed_researchers() if query is None else query
     researchers = db.session.scalars(query.options(selectinload(Researcher.publications)))
     return [researcher_profile(r) for r in researchers]
 
@@ -146,8 +151,10 @@ def _refit(state: _ProcessIndex, version: int, database: str) -> None:
 def _sync(state: _ProcessIndex, version: int) -> None:
     """Add changed profiles to the existing vocabulary and drop deleted ones."""
     started = utcnow()
-    changed = _all_profiles(select(Researcher).where(Researcher.updated_at >= state.synced_at - timedelta(seconds=5)))
-    existing = {str(i) for i in db.session.scalars(select(Researcher.id))}
+    changed = _all_profiles(
+        _indexed_researchers().where(Researcher.updated_at >= state.synced_at - timedelta(seconds=5))
+    )
+    existing = {str(i) for i in db.session.scalars(_indexed_researchers().with_only_columns(Researcher.id))}
     gone = [rid for rid in state.index.ids_ if rid not in existing]
     state.index.add_or_update(changed).remove(gone)
     state.version, state.synced_at = version, started
@@ -189,6 +196,8 @@ def explanation(hit: ranking.TextHit | None) -> dict:
 def refresh_suggestions(problem: Problem) -> list[Suggestion]:
     """Recompute and store a problem's suggestions; decided ones (shortlisted, rejected…) are kept."""
     with transaction():
+        # One refresh per problem at a time: concurrent ones would insert the same suggestions twice.
+        db.session.execute(select(Problem.id).where(Problem.id == problem.id).with_for_update())
         result = rank_problem(problem)
         decided = {
             s.researcher_id: s for s in db.session.scalars(
@@ -208,6 +217,7 @@ def refresh_suggestions(problem: Problem) -> list[Suggestion]:
             stored.append(row)
         # Set both so the update's own timestamp does not make the suggestions look outdated.
         problem.suggestions_computed_at = problem.updated_at = utcnow()
+        problem.exclusions = [[rid, reason] for rid, reason in result.exclusions]
     return stored
 
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from matcher.extensions import db
-from matcher.mail import coordinator_addresses, deliver_pending, external_url, queue_email
+from matcher.mail import coordinator_addresses, deliver_after_commit, external_url, queue_email
 from matcher.models import OutboxMessage, Partnership, Problem, ProblemUpdate, Researcher
 from matcher.models.types import utcnow
 from matcher.services import audit
@@ -54,7 +53,7 @@ def submit_problem(values: dict) -> Problem:
         audit.record("agency", "problem.submitted", "problem", problem.id, agency=problem.agency_name)
         messages = [_queue_confirmation(problem), *_queue_coordinator_notices(
             problem, "New problem statement", "coordinator_new_problem")]
-    deliver_safely([message.id for message in messages])
+    deliver_after_commit([message.id for message in messages])
     refresh_suggestions_safely(problem)
     return problem
 
@@ -107,15 +106,6 @@ def status_url(problem: Problem) -> str:
 
 
 # --- After the commit -------------------------------------------------------------------------
-
-
-def deliver_safely(message_ids: list[int]) -> None:
-    """Send these outbox messages now; on failure they wait for `flask send-mail`."""
-    try:
-        deliver_pending(ids=message_ids)
-    except Exception:
-        db.session.rollback()
-        current_app.logger.exception("Could not deliver outbox messages %s; they stay queued", message_ids)
 
 
 # --- The private status page ------------------------------------------------------------------
@@ -197,7 +187,7 @@ def add_information(problem: Problem, body: str) -> ProblemUpdate:
         audit.record("agency", f"problem.{kind}_added", "problem", problem.id, update_id=update.id)
         messages = _queue_coordinator_notices(
             problem, "The agency added information", "agency_added_information", update=update)
-    deliver_safely([message.id for message in messages])
+    deliver_after_commit([message.id for message in messages])
     refresh_suggestions_safely(problem)
     return update
 
@@ -217,4 +207,4 @@ def withdraw(problem: Problem, reason: str = "") -> None:
         audit.record("agency", "problem.withdrawn", "problem", problem.id, previous_status=previous)
         messages = _queue_coordinator_notices(
             problem, "Problem statement withdrawn", "agency_withdrew", reason=reason)
-    deliver_safely([message.id for message in messages])
+    deliver_after_commit([message.id for message in messages])

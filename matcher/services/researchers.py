@@ -273,7 +273,7 @@ def create_centre(researcher: Researcher, values: dict) -> ResearchCentre:
 
     def operation() -> ResearchCentre:
         _check_centre_name(values["name"])
-        centre = ResearchCentre(**{name: values[name] for name in CENTRE_FIELDS})
+        centre = ResearchCentre(**{name: values[name] for name in CENTRE_FIELDS}, created_by_id=researcher.id)
         db.session.add(centre)
         db.session.flush()
         researcher.centre = centre

@@ -115,3 +115,20 @@ def test_a_suggestion_of_another_problem_is_refused(coord_client, small_world):
                                  data={"suggestion_id": suggestion.id})
     assert response.status_code == 409
     assert "does not belong to this problem" in response.data.decode()
+
+
+def test_the_problem_page_opens_even_when_ranking_fails(coord_client, small_world, monkeypatch):
+    from matcher.services import matching
+
+    problem = small_world["problem"]
+    problem.suggestions_computed_at = None
+    db.session.query(Suggestion).filter_by(problem_id=problem.id).delete()
+    db.session.commit()
+
+    def broken(problem, k=None):
+        raise RuntimeError("index unavailable")
+
+    monkeypatch.setattr(matching, "rank_problem", broken)
+    response = coord_client.get(f"/coordinators/problems/{problem.id}")
+    assert response.status_code == 200
+    assert problem.title in response.get_data(as_text=True)

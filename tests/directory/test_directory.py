@@ -111,3 +111,8 @@ def test_overlong_search_is_handled(client, people):
     response = client.get("/directory/?q=" + "burglary+" * 100)
     assert response.status_code == 200
     assert "Please keep the search to 200 characters." in response.get_data(as_text=True)
+
+@pytest.mark.parametrize("path", ["/directory/", "/directory/centres"])
+def test_an_absurd_page_number_shows_an_empty_page_not_an_error(client, path):
+    response = client.get(path + "?page=999999999999999999999")
+    assert response.status_code == 200

@@ -172,12 +172,26 @@ def test_a_researcher_adds_a_centre_and_it_lists_them_as_member(client, db):
     assert centre.description == "Updated."
 
 
-def test_only_members_edit_a_centre(client, db):
+def test_only_the_creator_edits_a_centre(client, db):
     centre = ResearchCentre(name="Other Centre", university="U", state="MA")
     db.session.add(centre)
     db.session.commit()
     signed_in(client, db)
     assert client.get(f"/researchers/centres/{centre.id}/edit").status_code == 403
+
+
+def test_joining_a_centre_does_not_grant_editing_it(client, db):
+    centre = ResearchCentre(name="Joined Centre", university="U", state="MA", description="Original.")
+    db.session.add(centre)
+    db.session.commit()
+    researcher = signed_in(client, db)
+    researcher.centre = centre
+    db.session.commit()
+    assert "Edit the centre" not in client.get("/researchers/profile").get_data(as_text=True)
+    data = {"name": "Hijacked", "university": "U", "state": "MA", "description": "Defaced."}
+    assert client.post(f"/researchers/centres/{centre.id}/edit", data=data).status_code == 403
+    db.session.refresh(centre)
+    assert centre.name == "Joined Centre" and centre.description == "Original."
 
 
 def test_researchers_join_an_existing_centre_from_the_form(client, db):

@@ -60,6 +60,7 @@ def build_world(text: str = "") -> World:
     _db.session.add_all([centre, other_centre, researcher, other, hidden, problem])
     corpus.bump_version()
     _db.session.flush()
+    centre.created_by_id, other_centre.created_by_id = researcher.id, other.id
     _db.session.add(ProblemUpdate(problem=problem, author="agency", kind="info", body=f"More data. {text}"))
     _db.session.add(ProblemUpdate(problem=problem, author="coordinator", kind="question",
                                   body=f"Which years? {text}"))
