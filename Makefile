@@ -6,9 +6,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test db lint bench clean
+.PHONY: run test db lint bench coordinator clean
 
 $(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=/path/to/python3.11")'
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: requirements.txt | $(BIN)/python
@@ -35,5 +36,8 @@ lint: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.bench_ranking
 
-clean:
+coordinator: db
+	@read -p "Coordinator e-mail: " email && $(BIN)/flask create-coordinator "$$email"
+
+clean:  # also deletes the development database in instance/
 	rm -rf $(VENV) instance .pytest_cache

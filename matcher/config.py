@@ -78,6 +78,8 @@ class Config:
         "capacity": float(os.environ.get("MATCH_WEIGHT_CAPACITY", 0.05)),
     }
     SUGGESTIONS_PER_PROBLEM = int(os.environ.get("SUGGESTIONS_PER_PROBLEM", 10))
+    # Global assignment considers each problem's best N stored suggestions.
+    ASSIGNMENT_TOP_N = int(os.environ.get("ASSIGNMENT_TOP_N", 40))
 
     SEED_DIR = os.environ.get(
         "SEED_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "seed")

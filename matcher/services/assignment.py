@@ -92,7 +92,7 @@ def propose(per_problem: int) -> Proposal:
     started = time.perf_counter()
     result = solve_assignment(
         [(s.problem_id, s.researcher_id, s.score) for s in suggestions], slots, capacity, conflicts,
-        top_n=current_app.config.get("ASSIGNMENT_TOP_N", 40),
+        top_n=current_app.config["ASSIGNMENT_TOP_N"],
     )
     seconds = time.perf_counter() - started
     chosen = {(pair.problem, pair.researcher) for pair in result.pairs}
