@@ -1,7 +1,9 @@
 """Benchmark the text index against refitting per query and against rank_bm25.
 
 Run from the repository root:  python -m bench.bench_ranking --sizes 1000,10000,100000 --queries 200
-Each (method, size) runs in its own subprocess so its peak memory (ru_maxrss) is its own.
+Each (method, size) runs in its own subprocess so its peak memory (ru_maxrss) is its own; the
+subprocess is pinned to one core with BLAS/OpenMP threads set to 1, and the 1-minute load average
+is recorded next to each row (other work on the machine inflates the times).
 """
 
 from __future__ import annotations
@@ -78,6 +80,18 @@ class Corpus:
                             [str(self.rng.choice(TOPIC_SLUGS))])
 
 
+QUERIES_ARE = ("synthetic problems Corpus(seed=7).query(0..n-1): title 'Problem with' + 2 practitioner "
+               "words, 3 seed sentences + 10 long-tail words, 1 topic; k=10")
+
+
+def load_average() -> float:
+    """The 1-minute load average (NaN where unavailable)."""
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return float("nan")
+
+
 def latency_ms(run, queries) -> tuple[float, float]:
     """p50 and p95 of run(query) in milliseconds."""
     times = []
@@ -127,7 +141,10 @@ def worker(method: str, size: int, n_queries: int) -> dict:
     if method != "index":
         with_papers = (float("nan"), float("nan"))
     return {"method": method, "size": size, "queries": n_queries, "build_s": build, "p50_ms": p50,
-            "p95_ms": p95, "p50_papers_ms": with_papers[0], "peak_mb": peak, "corpus_mb": rss_before}
+            "p95_ms": p95, "p50_papers_ms": with_papers[0], "peak_mb": peak, "corpus_mb": rss_before,
+            "threads": os.environ.get("OMP_NUM_THREADS", "?"),
+            "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else -1,
+            "load_1min": load_average()}
 
 
 def run_worker(method: str, size: int, n_queries: int) -> dict:
@@ -158,13 +175,15 @@ def table(results: list[dict]) -> str:
     """Markdown table of the measurements, with speed-ups over the baselines."""
     ours = {r["size"]: r for r in results if r["method"] == "index"}
     lines = ["| profiles | method | queries timed | build s | p50 ms | p95 ms | p50 ms incl. best publication "
-             "| peak RSS MB | p50 vs index |", "|---|---|---|---|---|---|---|---|---|"]
+             "| peak RSS MB (corpus alone) | p50 vs index | cores / threads | load 1 min |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         ratio = r["p50_ms"] / ours[r["size"]]["p50_ms"] if r["size"] in ours else float("nan")
         lines.append(f"| {r['size']:,} | {r['method']} | {r['queries']} | {r['build_s']:.1f} | "
-                     f"{r['p50_ms']:.2f} | {r['p95_ms']:.2f} | {_ms(r['p50_papers_ms'])} | {r['peak_mb']:.0f} | "
-                     f"{ratio:.0f}x |")
-    return "\n".join(lines)
+                     f"{r['p50_ms']:.2f} | {r['p95_ms']:.2f} | {_ms(r['p50_papers_ms'])} | {r['peak_mb']:.0f} "
+                     f"({r['corpus_mb']:.0f}) | {ratio:.0f}x | {r['cores']} / {r['threads']} | "
+                     f"{r['load_1min']:.2f} |")
+    return "\n".join(lines + ["", f"Queries: {QUERIES_ARE}; 'queries timed' is how many per row."])
 
 
 def main() -> None:
@@ -180,6 +199,7 @@ def main() -> None:
         print(json.dumps(worker(args.worker, sizes[0], args.queries)))
         return
     results = []
+    print(f"load average before: {load_average():.2f}; queries: {QUERIES_ARE}", file=sys.stderr, flush=True)
     for size in sizes:
         for method in args.methods.split(","):
             results.append(run_worker(method, size, baseline_queries(method, size, args.queries)))

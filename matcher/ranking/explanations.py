@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from matcher.ranking.documents import Publication, publication_text
-from matcher.ranking.postings import row_contributions
 from matcher.ranking.vectors import cosine
 
 
@@ -20,15 +19,20 @@ class BestPublication:
     similarity: float
 
 
-def term_shares(subs, query: tuple[np.ndarray, np.ndarray], hit_rows: np.ndarray, hit_scores: np.ndarray,
+def term_shares(postings, query: tuple[np.ndarray, np.ndarray], hit_rows: np.ndarray, hit_scores: np.ndarray,
                 terms: np.ndarray, n_terms: int = 8) -> dict[int, list[tuple[str, float]]]:
-    """For each hit row, the shared terms with the largest share of its score."""
+    """For each hit row, the shared terms with the largest share of its score (looked up in the postings)."""
     columns, weights = query
-    contributions = row_contributions(subs, weights, hit_rows)
+    if len(hit_rows) == 0 or len(columns) == 0:
+        return {int(row): [] for row in hit_rows.tolist()}
+    contributions = postings.lookup(hit_rows, columns) * weights
+    best = np.argsort(-contributions, axis=1, kind="stable")[:, :n_terms]
+    values = np.take_along_axis(contributions, best, axis=1).tolist()
+    names = terms[columns[best]].tolist()
     shares = {}
     for i, (row, score) in enumerate(zip(hit_rows.tolist(), hit_scores.tolist(), strict=True)):
-        order = [j for j in np.argsort(-contributions[i], kind="stable")[:n_terms] if contributions[i, j] > 0]
-        shares[row] = [(str(terms[columns[j]]), round(float(contributions[i, j] / score), 4)) for j in order]
+        shares[row] = [(str(name), round(value / score, 4))
+                       for name, value in zip(names[i], values[i], strict=True) if value > 0]
     return shares
 
 

@@ -11,6 +11,7 @@ import scipy.sparse as sp
 import sklearn
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
+from matcher.ranking.analysis import Analyzer, count_fit, tfidf_matrix
 from matcher.ranking.documents import (
     DocumentWeights,
     ProblemQuery,
@@ -20,7 +21,7 @@ from matcher.ranking.documents import (
 )
 from matcher.ranking.expansions import DOMAIN_STOP_WORDS
 from matcher.ranking.explanations import BestPublication, best_publications, term_shares
-from matcher.ranking.postings import column_scores, query_columns, top_k
+from matcher.ranking.postings import Postings, top_k
 from matcher.ranking.vectors import EMPTY, tfidf_vector
 
 DEFAULT_WEIGHTS = DocumentWeights()
@@ -60,42 +61,53 @@ class TextIndex:
         self.keep_publications = keep_publications
         self.n_terms = n_terms
 
-    def _new_vectorizer(self, min_df, max_df) -> TfidfVectorizer:
+    def new_analyzer(self) -> Analyzer:
+        """The analyser used at fit, at query time and for explanations."""
         stop = ENGLISH_STOP_WORDS | frozenset(self.extra_stop_words or ())
-        return TfidfVectorizer(strip_accents="unicode", lowercase=True, stop_words=sorted(stop),
-                               ngram_range=self.ngram_range, min_df=min_df, max_df=max_df,
+        return Analyzer(stop, self.ngram_range)
+
+    def _new_vectorizer(self, min_df, max_df) -> TfidfVectorizer:
+        """A scikit-learn vectorizer with the same analyser and settings (for baselines and tests)."""
+        return TfidfVectorizer(analyzer=self.new_analyzer(), min_df=min_df, max_df=max_df,
                                sublinear_tf=self.sublinear_tf, dtype=np.float32)
 
-    def _fit_vectorizer(self, documents: list[str]) -> sp.csr_matrix:
-        """Fit the vectorizer; relax document-frequency cuts for tiny corpora, or fit nothing."""
-        for min_df, max_df in ((self.min_df, self.max_df), (1, 1.0)):
-            self.vectorizer_ = self._new_vectorizer(min_df, max_df)
-            try:
-                return self.vectorizer_.fit_transform(documents)
-            except ValueError:  # empty vocabulary or nothing left after pruning
-                continue
-        self.vectorizer_ = None
-        return sp.csr_matrix((len(documents), 0), dtype=np.float32)
-
-    def fit(self, profiles: Iterable[ResearcherProfile]) -> TextIndex:
-        """Build the index from scratch over the given profiles."""
-        self.ids_, self.publications_, documents = [], [], []
-        self._corpus_hash = hashlib.sha256()
+    def _documents(self, profiles: Iterable[ResearcherProfile]):
         for profile in profiles:
             document = researcher_document(profile, self.weights)
             self._remember(profile, document)
-            documents.append(document)
-        matrix = self._fit_vectorizer(documents)
-        del documents
-        self.blocks_ = [_sorted_csc(matrix)]
+            yield document
+
+    def _fit_matrix(self, profiles: Iterable[ResearcherProfile]) -> sp.csc_matrix:
+        """Count, cut by document frequency (relaxed for tiny corpora), weight; or fit nothing."""
+        self.analyzer_ = self.new_analyzer()
+        chunks, terms, reserved = count_fit(self._documents(profiles), self.analyzer_)
+        n_documents = sum(chunk.shape[0] for chunk in chunks)
+        self.settings_ = None
+        for min_df, max_df in ((self.min_df, self.max_df), (1, 1.0)):
+            try:
+                matrix, self.terms_, self.idf_ = tfidf_matrix(chunks, terms, reserved, min_df, max_df,
+                                                              self.sublinear_tf)
+            except ValueError:  # empty vocabulary or nothing left after pruning
+                continue
+            self.settings_ = (min_df, max_df)
+            self.vocabulary_ = {term: column for column, term in enumerate(self.terms_.tolist())}
+            return matrix
+        self.analyzer_, self.terms_, self.vocabulary_, self.idf_ = None, np.array([]), {}, np.zeros(0)
+        return sp.csc_matrix((n_documents, 0), dtype=np.float32)
+
+    def fit(self, profiles: Iterable[ResearcherProfile]) -> TextIndex:
+        """Build the index from scratch over the given profiles."""
+        self.ids_, self.publications_ = [], []
+        self._corpus_hash = hashlib.sha256()
+        self.blocks_ = [self._fit_matrix(profiles)]
         self.row_of_ = {rid: row for row, rid in enumerate(self.ids_)}
         if len(self.row_of_) != len(self.ids_):
             raise ValueError("Each researcher id may appear only once in the profiles.")
         self.live_ = np.ones(len(self.ids_), dtype=bool)
-        self.terms_ = self.vectorizer_.get_feature_names_out() if self.vectorizer_ else np.array([])
-        self.analyzer_ = self.vectorizer_.build_analyzer() if self.vectorizer_ else None
+        self._dead = np.empty(0, dtype=np.int64)
+        self.postings_ = Postings(self.blocks_)
         self.n_fitted_, self.n_changed_ = len(self.ids_), 0
-        params = repr(sorted(self.vectorizer_.get_params().items())) if self.vectorizer_ else "empty"
+        params = repr((self.analyzer_, self.settings_, self.sublinear_tf, "smooth-idf-l2"))
         settings = hashlib.sha256((params + repr(self.weights)).encode()).hexdigest()[:8]
         self._prefix = f"tfidf-sklearn{sklearn.__version__}-{settings}"
         return self
@@ -135,11 +147,13 @@ class TextIndex:
             documents.append(document)
         new = _sorted_csc(self._transform(documents))
         self.live_ = np.concatenate([self.live_, np.ones(len(profiles), dtype=bool)])
+        self._dead = np.flatnonzero(~self.live_)
         self.n_changed_ += len(profiles)
         recent = _sorted_csc(sp.vstack([self.blocks_[1], new])) if len(self.blocks_) > 1 else new
         self.blocks_ = [self.blocks_[0], recent]
         if recent.shape[0] > MERGE_RECENT_ROWS:
             self.blocks_ = [_sorted_csc(sp.vstack(self.blocks_))]
+        self.postings_ = Postings(self.blocks_)
         return self
 
     def remove(self, researcher_ids: Iterable[str]) -> TextIndex:
@@ -151,51 +165,52 @@ class TextIndex:
                 self.publications_[row] = ()
                 self.n_changed_ += 1
                 self._corpus_hash.update(f"-{researcher_id}\n".encode())
+        self._dead = np.flatnonzero(~self.live_)
         return self
 
     def _transform(self, documents: list[str]) -> sp.csr_matrix:
-        if self.vectorizer_ is None:
-            return sp.csr_matrix((len(documents), 0), dtype=np.float32)
-        return self.vectorizer_.transform(documents).astype(np.float32)
+        """TF-IDF rows of new documents over the fitted vocabulary (same numbers as the fit)."""
+        vectors = [self.vector(document) for document in documents]
+        indptr = np.concatenate([[0], np.cumsum([len(c) for c, _ in vectors])])
+        columns = np.concatenate([c for c, _ in vectors] + [np.empty(0, dtype=np.int64)])
+        weights = np.concatenate([w for _, w in vectors] + [np.empty(0)]).astype(np.float32)
+        return sp.csr_matrix((weights, columns, indptr), shape=(len(documents), len(self.terms_)))
 
     def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """The L2-normalised TF-IDF vector of a text as (columns, weights), fast."""
         if self.analyzer_ is None:
             return EMPTY
-        return tfidf_vector(self.analyzer_(text), self.vectorizer_.vocabulary_, self.vectorizer_.idf_,
-                            self.sublinear_tf)
+        return tfidf_vector(self.analyzer_(text), self.vocabulary_, self.idf_, self.sublinear_tf)
 
-    def _score(self, problem: ProblemQuery | str):
-        query = self.vector(problem if isinstance(problem, str) else problem_document(problem, self.weights))
-        subs = query_columns(self.blocks_, query[0])
-        scores = column_scores(subs, query[1])
-        rows = np.flatnonzero((scores > 0) & self.live_)
-        return query, subs, rows, scores[rows]
+    def _query_vector(self, problem: ProblemQuery | str) -> tuple[np.ndarray, np.ndarray]:
+        return self.vector(problem if isinstance(problem, str) else problem_document(problem, self.weights))
 
     def scores(self, problem: ProblemQuery | str) -> dict[str, float]:
         """Cosine of the problem with every researcher sharing a term (others score 0)."""
-        _, _, rows, scores = self._score(problem)
+        rows, scores = self.postings_.all_scores(*self._query_vector(problem), self.live_)
         return dict(zip([self.ids_[row] for row in rows.tolist()], scores.tolist(), strict=True))
 
     def query(self, problem: ProblemQuery | str, k: int | None = 10, *,
               explain: bool = True, with_publications: bool = True) -> list[TextHit]:
         """The k best researchers (all when k is None), best first, ties by id; explained if asked."""
-        query, subs, rows, scores = self._score(problem)
+        query = self._query_vector(problem)
         k = len(self) if k is None else k
+        rows, scores = self.postings_.top_scores(*query, self._dead, k)
         chosen = top_k(rows, scores, self.ids_, k)
         hit_rows, hit_scores = rows[chosen], scores[chosen]
-        shares = term_shares(subs, query, hit_rows, hit_scores, self.terms_, self.n_terms) \
+        shares = term_shares(self.postings_, query, hit_rows, hit_scores, self.terms_, self.n_terms) \
             if explain else {}
         papers = best_publications(self.vector, query, [self.publications_[r] for r in hit_rows]) \
             if explain and with_publications and self.keep_publications else [None] * len(hit_rows)
         hits = [TextHit(self.ids_[r], float(s), shares.get(r, []), paper)
                 for r, s, paper in zip(hit_rows.tolist(), hit_scores.tolist(), papers, strict=True)]
-        return hits + self._zero_hits(set(rows.tolist()), k - len(hits))
+        return hits + self._zero_hits(rows, k - len(hits))
 
-    def _zero_hits(self, scored_rows: set[int], wanted: int) -> list[TextHit]:
-        """Fill with researchers sharing no term, in id order."""
+    def _zero_hits(self, scored_rows: np.ndarray, wanted: int) -> list[TextHit]:
+        """Fill with researchers sharing no term, in id order (only reached when fewer than k scored)."""
         if wanted <= 0:
             return []
-        rest = sorted(rid for rid, row in self.row_of_.items() if row not in scored_rows)
+        scored = set(scored_rows.tolist())
+        rest = sorted(rid for rid, row in self.row_of_.items() if row not in scored)
         return [TextHit(rid, 0.0, []) for rid in rest[:wanted]]
 
