@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+from functools import cache
 
 from flask import current_app
 from limits import parse
@@ -17,8 +18,12 @@ from matcher.models import Coordinator
 from matcher.models.types import utcnow
 from matcher.services import audit
 
+
 # A hash to compare against when the e-mail is unknown, so timing does not reveal accounts.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+@cache
+def _dummy_hash() -> str:
+    """A hash made once, on first use (not at import: scrypt is deliberately slow)."""
+    return generate_password_hash("not-a-real-password")
 
 
 class AccountError(ValueError):
@@ -45,7 +50,7 @@ def authenticate(email: str, password: str) -> Coordinator | None:
     email = (email or "").strip().lower()
     coordinator = db.session.scalar(select(Coordinator).where(func.lower(Coordinator.email) == email))
     if coordinator is None or not coordinator.active:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_dummy_hash(), password or "")
         return None
     if not check_password_hash(coordinator.password_hash, password or ""):
         return None
