@@ -16,7 +16,6 @@ from sqlalchemy.orm import selectinload
 from matcher import ranking
 from matcher.extensions import db
 from matcher.models import Coordinator, Partnership, Problem, Researcher, Suggestion
-from matcher.models.types import utcnow
 from matcher.ranking.assignment import solve_assignment
 from matcher.services import audit, matching
 from matcher.services.coordination import (
@@ -24,6 +23,7 @@ from matcher.services.coordination import (
     actor,
     free_capacity,
     introduce_many,
+    shortlist_in_session,
 )
 from matcher.services.transactions import transaction
 
@@ -151,10 +151,12 @@ def accept(values: list[str], mode: str, coordinator: Coordinator) -> int:
                     raise CoordinationError("The proposal is out of date. Reload it and try again.")
                 if suggestion.decision == "introduced":
                     continue
-                suggestion.decision, suggestion.decided_by_id = "shortlisted", coordinator.id
-                suggestion.decided_at = utcnow()
-                if suggestion.problem.status == "new":
-                    suggestion.problem.status = "under-review"
+                if suggestion.decision == "rejected":
+                    raise CoordinationError(
+                        f"{suggestion.researcher.name} was rejected for this problem since the proposal was made. "
+                        "Reload the proposal and try again."
+                    )
+                shortlist_in_session(suggestion.problem, suggestion, coordinator)
                 count += 1
         audit.record(actor(coordinator), "assignment.shortlisted", "assignment", None,
                      pairs=[f"{p}:{s}" for p, ids in selections.items() for s in ids])

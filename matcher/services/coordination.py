@@ -190,15 +190,20 @@ def _decide(suggestion: Suggestion, decision: str, coordinator: Coordinator, rea
 def shortlist(problem: Problem, suggestion_id: int, coordinator: Coordinator) -> Suggestion:
     """Put a suggested researcher on the problem's shortlist."""
     with transaction():
-        _require_open(problem)
         suggestion = _suggestion(problem, suggestion_id)
-        if suggestion.decision == "introduced":
-            raise CoordinationError(f"{suggestion.researcher.name} has already been introduced.")
-        _decide(suggestion, "shortlisted", coordinator)
-        _start_review(problem)
-        audit.record(actor(coordinator), "suggestion.shortlisted", "suggestion", suggestion.id,
-                     problem_id=problem.id, researcher_id=suggestion.researcher_id)
+        shortlist_in_session(problem, suggestion, coordinator)
     return suggestion
+
+
+def shortlist_in_session(problem: Problem, suggestion: Suggestion, coordinator: Coordinator) -> None:
+    """Shortlist within the caller's transaction, with the same rules and audit entry everywhere."""
+    _require_open(problem)
+    if suggestion.decision == "introduced":
+        raise CoordinationError(f"{suggestion.researcher.name} has already been introduced.")
+    _decide(suggestion, "shortlisted", coordinator)
+    _start_review(problem)
+    audit.record(actor(coordinator), "suggestion.shortlisted", "suggestion", suggestion.id,
+                 problem_id=problem.id, researcher_id=suggestion.researcher_id)
 
 
 def reject(problem: Problem, suggestion_id: int, coordinator: Coordinator, reason: str) -> Suggestion:

@@ -89,3 +89,26 @@ def test_a_tampered_proposal_is_refused(coord_client, crafted):
     response = coord_client.post("/coordinators/assignment/accept", data={"pair": ["x:y"], "mode": "shortlist"},
                                  follow_redirects=True)
     assert "was not understood" in response.data.decode()
+
+
+def test_accepting_a_proposal_does_not_undo_a_later_rejection(coord_client, crafted):
+    pick = db.session.scalar(select(Suggestion).where(Suggestion.researcher_id == crafted["ben"].id,
+                                                      Suggestion.problem_id == crafted["first"].id))
+    pick.decision, pick.decision_reason = "rejected", "Moved away"
+    db.session.commit()
+    response = coord_client.post("/coordinators/assignment/accept", data={
+        "pair": [f"{crafted['first'].id}:{pick.id}"], "mode": "shortlist", "per_problem": "1"}, follow_redirects=True)
+    assert "was rejected for this problem since the proposal was made" in response.data.decode()
+    db.session.refresh(pick)
+    assert pick.decision == "rejected"
+
+
+def test_each_shortlisting_from_a_proposal_is_audited(coord_client, crafted):
+    from matcher.models import AuditEvent
+
+    pick = db.session.scalar(select(Suggestion).where(Suggestion.researcher_id == crafted["ben"].id,
+                                                      Suggestion.problem_id == crafted["first"].id))
+    coord_client.post("/coordinators/assignment/accept", data={
+        "pair": [f"{crafted['first'].id}:{pick.id}"], "mode": "shortlist", "per_problem": "1"})
+    actions = [(e.action, e.record_id) for e in db.session.scalars(select(AuditEvent))]
+    assert ("suggestion.shortlisted", pick.id) in actions
