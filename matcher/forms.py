@@ -12,6 +12,11 @@ from matcher.services.geo import zip_problem
 from matcher.taxonomy import Vocabulary
 
 
+def strip_text(value):
+    """Filter: trim surrounding white space from text input."""
+    return value.strip() if isinstance(value, str) else value
+
+
 class ProtectedForm(FlaskForm):
     """A public form with a hidden honeypot field that people never fill in but bots do."""
 

@@ -20,7 +20,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from matcher import taxonomy
-from matcher.forms import MultiCheckboxField, ProtectedForm, check_email, vocabulary_choices, zip_matches_state
+from matcher.forms import (
+    MultiCheckboxField,
+    ProtectedForm,
+    check_email,
+    strip_text,
+    vocabulary_choices,
+    zip_matches_state,
+)
 from matcher.models.types import utcnow
 
 DESCRIPTION_MIN, DESCRIPTION_MAX = 50, 5000
@@ -30,11 +37,6 @@ UPDATE_MIN, UPDATE_MAX = 10, 5000
 REASON_MAX = 1000
 DISTANCE_CHOICES = [SelectChoice(miles, f"{miles} miles") for miles in (25, 50, 100, 250, 500)]
 PHONE_PATTERN = re.compile(r"^[0-9+()./\-\s]+((ext\.?|x)\s*\d{1,6})?$", re.IGNORECASE)
-
-
-def strip(value):
-    """Filter: trim surrounding white space from text input."""
-    return value.strip() if isinstance(value, str) else value
 
 
 def text_length(minimum: int, maximum: int, what: str):
@@ -55,11 +57,6 @@ def text_length(minimum: int, maximum: int, what: str):
             )
 
     return validate
-
-
-def required(message: str) -> DataRequired:
-    """DataRequired with our wording."""
-    return DataRequired(message)
 
 
 def check_phone(form, field) -> None:
@@ -92,53 +89,53 @@ class ProblemForm(ProtectedForm):
 
     # About the agency
     agency_name = StringField(
-        "Agency name", filters=[strip],
-        validators=[required("Please enter your agency's name."),
+        "Agency name", filters=[strip_text],
+        validators=[DataRequired("Please enter your agency's name."),
                     Length(max=200, message="Please keep the agency name to 200 characters or fewer.")],
     )
     agency_type = SelectField(
         "Type of agency", choices=vocabulary_choices(taxonomy.AGENCY_TYPES, blank="Choose one…"),
-        validators=[required("Please choose the type of agency.")],
+        validators=[DataRequired("Please choose the type of agency.")],
         invalid_choice_message="Please choose one of the types listed.",
     )
     city = StringField(
-        "City or town", filters=[strip],
-        validators=[required("Please enter the city or town."),
+        "City or town", filters=[strip_text],
+        validators=[DataRequired("Please enter the city or town."),
                     Length(max=100, message="Please keep the city to 100 characters or fewer.")],
     )
     state = SelectField(
         "State", choices=vocabulary_choices(taxonomy.US_STATES, blank="Choose a state…"),
-        validators=[required("Please choose the state.")],
+        validators=[DataRequired("Please choose the state.")],
         invalid_choice_message="Please choose one of the states listed.",
     )
     zip = StringField(
-        "ZIP code", filters=[strip],
-        validators=[required("Please enter a 5-digit U.S. ZIP code."), zip_matches_state("state")],
+        "ZIP code", filters=[strip_text],
+        validators=[DataRequired("Please enter a 5-digit U.S. ZIP code."), zip_matches_state("state")],
         render_kw={"inputmode": "numeric", "autocomplete": "postal-code", "maxlength": 5},
     )
 
     # Contact person
     contact_name = StringField(
-        "Your name", filters=[strip],
-        validators=[required("Please enter your name."),
+        "Your name", filters=[strip_text],
+        validators=[DataRequired("Please enter your name."),
                     Length(max=120, message="Please keep your name to 120 characters or fewer.")],
         render_kw={"autocomplete": "name"},
     )
     contact_role = StringField(
-        "Your role", filters=[strip],
-        validators=[required("Please enter your role, for example Crime analyst or Deputy chief."),
+        "Your role", filters=[strip_text],
+        validators=[DataRequired("Please enter your role, for example Crime analyst or Deputy chief."),
                     Length(max=120, message="Please keep your role to 120 characters or fewer.")],
         render_kw={"autocomplete": "organization-title"},
     )
     email = EmailField(
-        "E-mail", filters=[strip],
-        validators=[required("Please enter your e-mail address."),
+        "E-mail", filters=[strip_text],
+        validators=[DataRequired("Please enter your e-mail address."),
                     Length(max=254, message="Please keep the e-mail address to 254 characters or fewer."),
                     check_email],
         render_kw={"autocomplete": "email"},
     )
     phone = StringField(
-        "Phone (optional)", filters=[strip],
+        "Phone (optional)", filters=[strip_text],
         validators=[Length(max=40, message="Please keep the phone number to 40 characters or fewer."),
                     check_phone],
         render_kw={"autocomplete": "tel", "type": "tel"},
@@ -146,46 +143,46 @@ class ProblemForm(ProtectedForm):
 
     # The problem
     title = StringField(
-        "Title of the problem", filters=[strip],
-        validators=[required("Please give the problem a short title."),
+        "Title of the problem", filters=[strip_text],
+        validators=[DataRequired("Please give the problem a short title."),
                     Length(min=TITLE_MIN, max=TITLE_MAX,
                            message=f"Please write a title of {TITLE_MIN} to {TITLE_MAX} characters.")],
     )
     description = TextAreaField(
-        "Describe the problem", filters=[strip],
-        validators=[required("Please describe the problem."),
+        "Describe the problem", filters=[strip_text],
+        validators=[DataRequired("Please describe the problem."),
                     text_length(DESCRIPTION_MIN, DESCRIPTION_MAX, "the description")],
         render_kw={"rows": 12},
     )
     topics = MultiCheckboxField(
         "Topics", choices=vocabulary_choices(taxonomy.TOPICS),
-        validators=[required("Please choose at least one topic.")],
+        validators=[DataRequired("Please choose at least one topic.")],
     )
     help_wanted = MultiCheckboxField(
         "Kinds of help you want", choices=vocabulary_choices(taxonomy.HELP_KINDS),
-        validators=[required("Please choose at least one kind of help.")],
+        validators=[DataRequired("Please choose at least one kind of help.")],
     )
 
     # Data and evaluation
     data_available = MultiCheckboxField("Data you have", choices=vocabulary_choices(taxonomy.DATA_SOURCES))
     data_other = StringField(
-        "Other data (if you ticked Other)", filters=[strip],
+        "Other data (if you ticked Other)", filters=[strip_text],
         validators=[Length(max=300, message="Please keep this to 300 characters or fewer.")],
     )
     evaluation_design = RadioField(
         "Evaluation design wanted", choices=vocabulary_choices(taxonomy.EVALUATION_DESIGNS),
-        default="not-sure", validators=[required("Please choose one option.")],
+        default="not-sure", validators=[DataRequired("Please choose one option.")],
         invalid_choice_message="Please choose one of the options listed.",
     )
 
     # Timeline and funding
     timeline = StringField(
-        "When would you like to start? (optional)", filters=[strip],
+        "When would you like to start? (optional)", filters=[strip_text],
         validators=[Length(max=120, message="Please keep this to 120 characters or fewer.")],
     )
     funding = RadioField(
         "Funding", choices=vocabulary_choices(taxonomy.FUNDING), default="none",
-        validators=[required("Please choose one option.")],
+        validators=[DataRequired("Please choose one option.")],
         invalid_choice_message="Please choose one of the options listed.",
     )
     funding_deadline = FriendlyDateField("Grant deadline")
@@ -199,7 +196,7 @@ class ProblemForm(ProtectedForm):
     )
     show_agency_name = BooleanField("Researchers may see our agency's name before an introduction")
     avoid = TextAreaField(
-        "Researchers or universities to avoid (optional)", filters=[strip],
+        "Researchers or universities to avoid (optional)", filters=[strip_text],
         validators=[text_length(0, AVOID_MAX, "this list")], render_kw={"rows": 3},
     )
     preferred_researcher = HiddenField()
@@ -252,8 +249,8 @@ class AddInformationForm(FlaskForm):
     """More information, or an answer to a coordinator's question."""
 
     body = TextAreaField(
-        "Information to add", filters=[strip],
-        validators=[required("Please write what you would like to add."),
+        "Information to add", filters=[strip_text],
+        validators=[DataRequired("Please write what you would like to add."),
                     text_length(UPDATE_MIN, UPDATE_MAX, "your text")],
         render_kw={"rows": 6},
     )
@@ -264,11 +261,11 @@ class WithdrawForm(FlaskForm):
     """Withdrawing the statement, with an optional reason."""
 
     reason = TextAreaField(
-        "Reason (optional)", filters=[strip],
+        "Reason (optional)", filters=[strip_text],
         validators=[text_length(0, REASON_MAX, "the reason")], render_kw={"rows": 3},
     )
     confirm = BooleanField(
         "Yes, withdraw this problem statement",
-        validators=[required("Please tick the box to confirm the withdrawal.")],
+        validators=[DataRequired("Please tick the box to confirm the withdrawal.")],
     )
     submit = SubmitField("Withdraw the statement")

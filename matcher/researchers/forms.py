@@ -20,7 +20,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import NumberInput
 
-from matcher.forms import MultiCheckboxField, ProtectedForm, check_email, vocabulary_choices, zip_matches_state
+from matcher.forms import (
+    MultiCheckboxField,
+    ProtectedForm,
+    check_email,
+    strip_text,
+    vocabulary_choices,
+    zip_matches_state,
+)
 from matcher.taxonomy import HELP_KINDS, METHODS, TERMS, TOPICS, US_STATES
 
 MAX_PUBLICATIONS = 20
@@ -31,11 +38,6 @@ MAX_KEYWORDS, MAX_KEYWORD_LENGTH = 25, 60
 MAX_CONFLICTS, MAX_CONFLICT_LENGTH = 30, 200
 DOI_PATTERN = re.compile(r"^(doi:\s*|https?://(dx\.)?doi\.org/)?10\.\d{4,9}/\S+$", re.IGNORECASE)
 URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
-
-
-def required(message: str) -> DataRequired:
-    """DataRequired with our own words."""
-    return DataRequired(message)
 
 
 def at_least_one(message: str):
@@ -106,18 +108,13 @@ def web_address(form, field) -> None:
         raise ValidationError("Please enter a web address starting with https://.")
 
 
-def stripped(value):
-    """Filter: trim surrounding spaces from text."""
-    return value.strip() if isinstance(value, str) else value
-
-
 class PublicationForm(Form):
     """One publication row; an entirely empty row is ignored."""
 
-    title = StringField("Title", filters=[stripped], validators=[Optional(), max_length(300)])
-    year = StringField("Year", filters=[stripped], widget=NumberInput(min=1900, max=date.today().year + 1))
-    abstract = TextAreaField("Abstract", filters=[stripped], validators=[Optional(), max_length(5000)])
-    link = StringField("DOI or web address", filters=[stripped], validators=[Optional(), max_length(300), web_link])
+    title = StringField("Title", filters=[strip_text], validators=[Optional(), max_length(300)])
+    year = StringField("Year", filters=[strip_text], widget=NumberInput(min=1900, max=date.today().year + 1))
+    abstract = TextAreaField("Abstract", filters=[strip_text], validators=[Optional(), max_length(5000)])
+    link = StringField("DOI or web address", filters=[strip_text], validators=[Optional(), max_length(300), web_link])
 
     def is_empty(self) -> bool:
         """Whether nothing was typed in this row."""
@@ -146,24 +143,28 @@ class PublicationForm(Form):
 class ProfileForm(ProtectedForm):
     """Everything on a researcher's profile except the e-mail address."""
 
-    name = StringField("Full name", filters=[stripped],
-                       validators=[required("Please enter your name."), max_length(120)])
-    position = StringField("Position", filters=[stripped], validators=[
-        required("Please enter your position, like Associate Professor."), max_length(120)])
-    institution = StringField("University or institution", filters=[stripped],
-                              validators=[required("Please enter your university or institution."), max_length(200)])
-    department = StringField("Department", filters=[stripped], validators=[Optional(), max_length(200)])
+    name = StringField("Full name", filters=[strip_text],
+                       validators=[DataRequired("Please enter your name."), max_length(120)])
+    position = StringField("Position", filters=[strip_text], validators=[
+        DataRequired("Please enter your position, like Associate Professor."), max_length(120)])
+    institution = StringField(
+        "University or institution", filters=[strip_text],
+        validators=[DataRequired("Please enter your university or institution."), max_length(200)],
+    )
+    department = StringField("Department", filters=[strip_text], validators=[Optional(), max_length(200)])
     centre_id = SelectField("Research centre", coerce=int, default=0)
-    city = StringField("City", filters=[stripped], validators=[required("Please enter your city."), max_length(100)])
+    city = StringField(
+        "City", filters=[strip_text], validators=[DataRequired("Please enter your city."), max_length(100)]
+    )
     state = SelectField("State", choices=vocabulary_choices(US_STATES, blank="Choose a state"),
-                        validators=[required("Please choose your state.")])
-    zip = StringField("ZIP code", filters=[stripped],
-                      validators=[required("Please enter your 5-digit ZIP code."), zip_matches_state("state")])
+                        validators=[DataRequired("Please choose your state.")])
+    zip = StringField("ZIP code", filters=[strip_text],
+                      validators=[DataRequired("Please enter your 5-digit ZIP code."), zip_matches_state("state")])
     remote = BooleanField("I am willing to work with agencies remotely", default=True)
     statement = TextAreaField(
-        "Research statement", filters=[stripped],
-        validators=[required("Please describe your research in a few sentences."), max_length(5000)])
-    keywords = StringField("Keywords", filters=[stripped], validators=[
+        "Research statement", filters=[strip_text],
+        validators=[DataRequired("Please describe your research in a few sentences."), max_length(5000)])
+    keywords = StringField("Keywords", filters=[strip_text], validators=[
         max_length(1000), list_limits("commas", MAX_KEYWORDS, MAX_KEYWORD_LENGTH, "keyword")])
     topics = MultiCheckboxField("Problems you work on", choices=vocabulary_choices(TOPICS),
                                 validators=[at_least_one("Please choose at least one problem you work on.")])
@@ -173,9 +174,9 @@ class ProfileForm(ProtectedForm):
     terms = MultiCheckboxField("On what terms", choices=vocabulary_choices(TERMS),
                                validators=[at_least_one("Please choose at least one option.")])
     grad_students = BooleanField("Graduate students are available to work on projects")
-    capacity = StringField("Partnerships you can take at once", default="1", filters=[stripped],
+    capacity = StringField("Partnerships you can take at once", default="1", filters=[strip_text],
                            widget=NumberInput(min=1, max=10),
-                           validators=[required("Please say how many partnerships you can take at once (1 to 10)."),
+                           validators=[DataRequired("Please say how many partnerships you can take at once (1 to 10)."),
                                        whole_number(1, 10, "Please enter a whole number from 1 to 10.")])
     conflicts = TextAreaField("Agencies you should not be matched with", validators=[
         max_length(6000), list_limits("lines", MAX_CONFLICTS, MAX_CONFLICT_LENGTH, "agency")])
@@ -247,16 +248,16 @@ class ProfileForm(ProtectedForm):
 class RegistrationForm(ProfileForm):
     """A new profile: everything, plus the e-mail address."""
 
-    email = EmailField("E-mail address", filters=[stripped], validators=[
-        required("Please enter your e-mail address."), max_length(254), check_email])
+    email = EmailField("E-mail address", filters=[strip_text], validators=[
+        DataRequired("Please enter your e-mail address."), max_length(254), check_email])
     submit = SubmitField("Register")
 
 
 class SignInRequestForm(ProtectedForm):
     """Ask for a sign-in link by e-mail."""
 
-    email = EmailField("E-mail address", filters=[stripped], validators=[
-        required("Please enter the e-mail address of your profile."), max_length(254), check_email])
+    email = EmailField("E-mail address", filters=[strip_text], validators=[
+        DataRequired("Please enter the e-mail address of your profile."), max_length(254), check_email])
     submit = SubmitField("Send me a sign-in link")
 
 
@@ -269,16 +270,16 @@ class ConfirmForm(FlaskForm):
 class CentreForm(FlaskForm):
     """A research centre's profile."""
 
-    name = StringField("Centre name", filters=[stripped],
-                       validators=[required("Please enter the centre's name."), max_length(200)])
-    university = StringField("University", filters=[stripped],
-                             validators=[required("Please enter the centre's university."), max_length(200)])
-    website = StringField("Web site", filters=[stripped], validators=[Optional(), max_length(300), web_address])
-    description = TextAreaField("Description", filters=[stripped], validators=[
-        required("Please describe the centre's work in a few sentences."), max_length(5000)])
-    city = StringField("City", filters=[stripped], validators=[Optional(), max_length(100)])
+    name = StringField("Centre name", filters=[strip_text],
+                       validators=[DataRequired("Please enter the centre's name."), max_length(200)])
+    university = StringField("University", filters=[strip_text],
+                             validators=[DataRequired("Please enter the centre's university."), max_length(200)])
+    website = StringField("Web site", filters=[strip_text], validators=[Optional(), max_length(300), web_address])
+    description = TextAreaField("Description", filters=[strip_text], validators=[
+        DataRequired("Please describe the centre's work in a few sentences."), max_length(5000)])
+    city = StringField("City", filters=[strip_text], validators=[Optional(), max_length(100)])
     state = SelectField("State", choices=vocabulary_choices(US_STATES, blank="Choose a state"),
-                        validators=[required("Please choose the centre's state.")])
+                        validators=[DataRequired("Please choose the centre's state.")])
     topics = MultiCheckboxField("Problems the centre works on", choices=vocabulary_choices(TOPICS))
     submit = SubmitField("Save centre")
 
