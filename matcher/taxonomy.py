@@ -118,11 +118,17 @@ PARTNERSHIP_STAGES: Vocabulary = (
     ("declined", "Researcher declined"),
 )
 
+# Partnerships in these stages no longer count against a researcher's capacity.
+INACTIVE_PARTNERSHIP_STAGES = ("closed", "declined")
+
 PARTNERSHIP_OUTCOMES: Vocabulary = (
     ("evaluation-completed", "Evaluation completed"),
     ("results-published", "Results published"),
     ("ended-without-project", "Ended without a project"),
 )
+
+# Decisions that count as a coordinator accepting a suggestion (reports, evaluation).
+ACCEPTED_DECISIONS = ("shortlisted", "introduced")
 
 SUGGESTION_DECISIONS: Vocabulary = (
     ("pending", "Pending"),

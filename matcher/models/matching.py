@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.extensions import db
 from matcher.models.types import utcnow
+from matcher.taxonomy import INACTIVE_PARTNERSHIP_STAGES
 
 
 class Suggestion(db.Model):
@@ -77,7 +78,7 @@ class Partnership(db.Model):
     @property
     def is_active(self) -> bool:
         """Active partnerships count against the researcher's capacity."""
-        return self.stage not in ("closed", "declined")
+        return self.stage not in INACTIVE_PARTNERSHIP_STAGES
 
 
 class PartnershipEvent(db.Model):

@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from matcher import ranking
+from matcher import ranking, taxonomy
 from matcher.extensions import db
 from matcher.models import Coordinator, Partnership, Problem, Researcher, Suggestion
 from matcher.ranking.assignment import solve_assignment
@@ -65,7 +65,7 @@ def _problem_slots(problems: list[Problem], per_problem: int) -> dict[int, int]:
     ids = [p.id for p in problems]
     active = dict(db.session.execute(
         select(Partnership.problem_id, func.count())
-        .where(Partnership.problem_id.in_(ids), Partnership.stage.not_in(["closed", "declined"]))
+        .where(Partnership.problem_id.in_(ids), Partnership.stage.not_in(taxonomy.INACTIVE_PARTNERSHIP_STAGES))
         .group_by(Partnership.problem_id)
     ).all())
     return {p.id: max(0, per_problem - active.get(p.id, 0)) for p in problems}

@@ -6,11 +6,11 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
-from matcher import ranking
+from matcher import ranking, taxonomy
 from matcher.extensions import db
 from matcher.models import Suggestion
 
-ACCEPTED = {"shortlisted", "introduced"}
+ACCEPTED = set(taxonomy.ACCEPTED_DECISIONS)
 
 
 def decision_metrics(k: int = 10) -> ranking.MetricsRow | None:

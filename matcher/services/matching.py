@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from matcher import ranking
+from matcher import ranking, taxonomy
 from matcher.extensions import db
 from matcher.models import Partnership, Problem, Researcher, Suggestion
 from matcher.models.types import utcnow
@@ -91,7 +91,10 @@ def active_partnership_counts(researcher_ids: list[int]) -> dict[int, int]:
     """How many active partnerships each researcher has."""
     rows = db.session.execute(
         select(Partnership.researcher_id, func.count())
-        .where(Partnership.researcher_id.in_(researcher_ids), Partnership.stage.not_in(["closed", "declined"]))
+        .where(
+            Partnership.researcher_id.in_(researcher_ids),
+            Partnership.stage.not_in(taxonomy.INACTIVE_PARTNERSHIP_STAGES),
+        )
         .group_by(Partnership.researcher_id)
     )
     return dict(rows.all())

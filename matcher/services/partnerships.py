@@ -15,7 +15,7 @@ from matcher.services import audit, matching
 from matcher.services.coordination import MAX_TEXT, CoordinationError, actor
 from matcher.services.transactions import transaction
 
-INACTIVE_STAGES = ("closed", "declined")
+INACTIVE_STAGES = taxonomy.INACTIVE_PARTNERSHIP_STAGES
 PARTNERED_STAGES = ("under-way", "report-delivered")
 
 

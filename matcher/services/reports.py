@@ -15,7 +15,7 @@ from matcher import taxonomy
 from matcher.extensions import db
 from matcher.models import AuditEvent, Partnership, Problem, Researcher, Suggestion
 
-ACCEPTED_DECISIONS = ("shortlisted", "introduced")
+ACCEPTED_DECISIONS = taxonomy.ACCEPTED_DECISIONS
 
 
 @dataclass
@@ -58,7 +58,7 @@ def dashboard() -> Dashboard:
         select(Suggestion.decision, func.count()).group_by(Suggestion.decision)).all())
     decided = sum(n for decision, n in decisions.items() if decision != "pending")
     active = db.session.scalar(
-        select(func.count()).select_from(Partnership).where(Partnership.stage.not_in(["closed", "declined"])))
+        select(func.count()).select_from(Partnership).where(Partnership.stage.not_in(taxonomy.INACTIVE_PARTNERSHIP_STAGES)))
     return Dashboard(
         total=len(problems),
         by_status=_labelled(Counter(row.status for row in problems), taxonomy.PROBLEM_STATUSES, keep_zeros=True),
