@@ -21,7 +21,6 @@ import numpy as np
 
 from matcher import taxonomy
 from matcher.ranking.documents import ProblemQuery, Publication, ResearcherProfile, researcher_document
-from matcher.ranking.expansions import PHRASE_EXPANSIONS, TOPIC_TERMS
 from matcher.ranking.text_index import TextIndex
 
 SEED_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "seed")
@@ -41,7 +40,7 @@ def sentence_pool() -> list[str]:
         if sentences:
             return sentences
     labels = [label for _, label in taxonomy.TOPICS + taxonomy.METHODS + taxonomy.HELP_KINDS]
-    return labels + list(TOPIC_TERMS.values()) + [words for _, words in PHRASE_EXPANSIONS]
+    return labels + [f"{phrase} {words}" for phrase, words in taxonomy.PRACTITIONER_BRIDGES]
 
 
 def made_up_words(rng: np.random.Generator, count: int) -> np.ndarray:

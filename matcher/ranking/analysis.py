@@ -1,9 +1,12 @@
-"""Tokenising and counting for the TF-IDF index, without scikit-learn's per-token Python overhead.
+"""Tokenising, stemming and counting for the TF-IDF index, without per-token Python overhead.
 
-`Analyzer` reproduces `TfidfVectorizer(lowercase=True, strip_accents="unicode", stop_words=...,
-ngram_range=...)`'s analyser (same tokens, same order) in one pass; `count_fit` / `tfidf_matrix`
-reproduce `fit_transform`'s vocabulary, document-frequency cuts, smoothed idf, sublinear tf and L2 norm.
-The index uses the same `Analyzer` at fit, at query time and for explanations.
+`Analyzer` turns text into index terms: fold case and accents (as scikit-learn's strip_accents="unicode"),
+keep hyphenated words together, join an affix to its word ("break-ins" -> breakins, "re-entry" -> reentry),
+drop numbers and stop words, use American spellings and Snowball (Porter2) stems ("burglaries" ->
+burglari). Each distinct surface word is analysed once and cached, so fitting and querying cost one dict
+look-up per word. `count_fit` / `tfidf_matrix` reproduce scikit-learn's `TfidfVectorizer(analyzer=...)`
+vocabulary, document-frequency cuts, smoothed idf, sublinear tf and L2 norm (tested against it).
+The index uses the same `Analyzer` at fit, at query time, for explanations and for the directory.
 """
 
 from __future__ import annotations
@@ -12,16 +15,23 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
+from itertools import chain
 
 import numpy as np
 import scipy.sparse as sp
+import Stemmer
 
-# scikit-learn's default token_pattern is r"(?u)\b\w\w+\b"; a greedy \w\w+ scanned left to right finds the
-# same maximal runs of two or more word characters without the boundary checks.
-TOKEN = re.compile(r"\w\w+")
-ASCII_TOKEN = re.compile(r"[a-z0-9_]{2,}")  # the same on lower-cased ASCII text, about 1.5x faster
+from matcher.ranking.spelling import americanise
+
+WORD = re.compile(r"\w+(?:-\w+)*")
+ASCII_WORD = re.compile(r"[a-z0-9_]+(?:-[a-z0-9_]+)*")  # the same on lower-cased ASCII text, faster
 NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 CHUNK_DOCUMENTS = 4096
+# Parts of a hyphenated word that are joined to their neighbour instead of standing alone.
+JOINED_PREFIXES = frozenset({"re", "co", "non", "pre", "post", "anti", "multi", "inter", "sub", "un", "de",
+                             "mis", "ex", "cyber", "e"})
+JOINED_SUFFIXES = frozenset({"in", "ins", "up", "ups", "out", "outs", "by", "on", "ons", "off", "offs"})
+MIN_LETTERS = 2
 
 
 def _strip_accents(run: re.Match) -> str:
@@ -39,30 +49,75 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """fold(text) split into runs of two or more word characters, in order (stop words kept)."""
+    """fold(text) split into words, hyphenated words kept whole, in order (stop words and numbers kept)."""
     text = text.lower()
     if text.isascii():
-        return ASCII_TOKEN.findall(text)
-    return TOKEN.findall(NON_ASCII.sub(_strip_accents, text))
+        return ASCII_WORD.findall(text)
+    return WORD.findall(NON_ASCII.sub(_strip_accents, text))
+
+
+def join_affixes(parts: list[str]) -> list[str]:
+    """The parts of a hyphenated word with prefixes and particles joined on ("call", "ins" -> "callins")."""
+    joined: list[str] = []
+    for part in parts:
+        if joined and (joined[-1] in JOINED_PREFIXES or part in JOINED_SUFFIXES):
+            joined[-1] += part
+        else:
+            joined.append(part)
+    return joined
+
+
+def _has_letters(part: str) -> bool:
+    return sum(c.isalpha() for c in part) >= MIN_LETTERS
 
 
 class Analyzer:
-    """Text -> tokens: fold, one regex pass, stop words dropped, then word n-grams (picklable)."""
+    """Text -> index terms: words, affixes joined, numbers and stop words dropped, stemmed, n-grams (picklable)."""
 
-    def __init__(self, stop_words: Iterable[str] = (), ngram_range: tuple[int, int] = (1, 1)):
+    def __init__(self, stop_words: Iterable[str] = (), ngram_range: tuple[int, int] = (1, 1), stem: bool = True):
         self.stop_words = frozenset(stop_words)
         self.ngram_range = tuple(ngram_range)
+        self.stem = stem
+        self._cache: dict[str, tuple[str, ...]] = {}
 
     def __repr__(self) -> str:
-        return f"Analyzer(stop_words={sorted(self.stop_words)!r}, ngram_range={self.ngram_range!r})"
+        return (f"Analyzer(stop_words={sorted(self.stop_words)!r}, ngram_range={self.ngram_range!r}, "
+                f"stem={self.stem!r})")
 
-    def tokens(self, text: str) -> list[str]:
-        """All word tokens, stop words included (what fit counts when only unigrams are used)."""
-        return words(text)
+    def __getstate__(self) -> dict:
+        return {"stop_words": self.stop_words, "ngram_range": self.ngram_range, "stem": self.stem}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(**state)
+
+    def word_terms(self, word: str) -> tuple[str, ...]:
+        """The terms of one folded surface word (cached): "break-ins" -> ("breakin",), "2024" -> ()."""
+        terms = self._cache.get(word)
+        if terms is None:
+            terms = self._cache[word] = self._analyse_word(word)
+        return terms
+
+    def _analyse_word(self, word: str) -> tuple[str, ...]:
+        parts = join_affixes(word.split("-")) if "-" in word else [word]
+        kept = [americanise(p) for p in parts if p not in self.stop_words and _has_letters(p)]
+        if not self.stem:
+            return tuple(kept)
+        return tuple(stemmer().stemWords(kept))
+
+    def unigrams(self, text: str) -> list[str]:
+        """The single-word terms of a text, in order."""
+        return list(chain.from_iterable(map(self.word_terms, words(text))))
+
+    def surface_forms(self, text: str) -> dict[str, str]:
+        """Each term of a text mapped to the first word that produced it (for showing terms to people)."""
+        forms: dict[str, str] = {}
+        for word in words(text):
+            for term in self.word_terms(word):
+                forms.setdefault(term, word)
+        return forms
 
     def __call__(self, text: str) -> list[str]:
-        stop = self.stop_words
-        tokens = [t for t in words(text) if t not in stop]
+        tokens = self.unigrams(text)
         min_n, max_n = self.ngram_range
         if max_n == 1:
             return tokens
@@ -70,6 +125,28 @@ class Analyzer:
         for n in range(max(min_n, 2), min(max_n, len(tokens)) + 1):
             grams.extend(" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
         return grams
+
+
+_STEMMER: list = []
+
+
+def stemmer():
+    """The process's English Snowball stemmer (PyStemmer objects are not picklable, so made on first use)."""
+    if not _STEMMER:
+        _STEMMER.append(Stemmer.Stemmer("english"))
+    return _STEMMER[0]
+
+
+class _WordColumns(dict):
+    """Surface word -> tuple of vocabulary columns; a miss analyses the word once (dict look-ups stay in C)."""
+
+    def __init__(self, analyzer: Analyzer, vocabulary: defaultdict):
+        super().__init__()
+        self.analyzer, self.vocabulary = analyzer, vocabulary
+
+    def __missing__(self, word: str) -> tuple[int, ...]:
+        columns = self[word] = tuple(self.vocabulary[term] for term in self.analyzer.word_terms(word))
+        return columns
 
 
 def _chunk_matrix(ids: list[np.ndarray], n_columns: int) -> sp.csr_matrix:
@@ -83,39 +160,37 @@ def _chunk_matrix(ids: list[np.ndarray], n_columns: int) -> sp.csr_matrix:
     return counts
 
 
-def count_fit(documents: Iterable[str], analyzer: Analyzer) -> tuple[list[sp.csr_matrix], list[str], int]:
-    """(term counts in row chunks, terms by column, number of leading stop-word columns) of the documents.
+def count_fit(documents: Iterable[str], analyzer: Analyzer) -> tuple[list[sp.csr_matrix], list[str]]:
+    """(term counts in row chunks, terms by column) of the documents.
 
-    The vocabulary grows as it goes, entirely in C (a defaultdict numbering new terms by its size).
-    With unigrams the stop words are pre-numbered and counted, then dropped as columns, instead of
-    being filtered token by token in Python; with n-grams the analyser drops them before pairing.
+    The vocabulary grows as it goes, entirely in C (a defaultdict numbering new terms by its size); with
+    unigrams each document costs one C dict look-up per word; with n-grams the analyser pairs the terms.
     """
     vocabulary: defaultdict[str, int] = defaultdict()
     vocabulary.default_factory = vocabulary.__len__
     unigrams = analyzer.ngram_range == (1, 1)
-    for word in sorted(analyzer.stop_words) if unigrams else ():
-        vocabulary[word]
-    reserved = len(vocabulary)
-    tokenize = analyzer.tokens if unigrams else analyzer
+    word_columns = _WordColumns(analyzer, vocabulary).__getitem__
     number = vocabulary.__getitem__
     chunks, pending = [], []
     for document in documents:
-        tokens = tokenize(document)
-        pending.append(np.fromiter(map(number, tokens), dtype=np.int32, count=len(tokens)))
+        if unigrams:
+            columns = chain.from_iterable(map(word_columns, words(document)))
+        else:
+            columns = map(number, analyzer(document))
+        pending.append(np.fromiter(columns, dtype=np.int32))
         if len(pending) == CHUNK_DOCUMENTS:
             chunks.append(_chunk_matrix(pending, len(vocabulary)))
             pending = []
     chunks.append(_chunk_matrix(pending, len(vocabulary)))
     for chunk in chunks:
         chunk.resize((chunk.shape[0], len(vocabulary)))
-    return chunks, list(vocabulary), reserved
+    return chunks, list(vocabulary)
 
 
-def _document_frequencies(chunks: list[sp.csr_matrix], n_terms: int, reserved: int) -> np.ndarray:
+def _document_frequencies(chunks: list[sp.csr_matrix], n_terms: int) -> np.ndarray:
     df = np.zeros(n_terms, dtype=np.int64)
     for chunk in chunks:
         df += np.bincount(chunk.indices, minlength=n_terms)
-    df[:reserved] = 0  # stop words counted only to keep them out of the Python loop
     return df
 
 
@@ -157,7 +232,7 @@ def weigh_rows(counts: sp.csr_matrix, idf: np.ndarray, sublinear_tf: bool) -> sp
     return sp.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
 
 
-def tfidf_matrix(chunks: list[sp.csr_matrix], terms: list[str], reserved: int, min_df: float, max_df: float,
+def tfidf_matrix(chunks: list[sp.csr_matrix], terms: list[str], min_df: float, max_df: float,
                  sublinear_tf: bool) -> tuple[sp.csc_matrix, np.ndarray, np.ndarray]:
     """(L2-normalised TF-IDF as CSC with sorted rows, terms by column, idf) from the counted chunks.
 
@@ -166,7 +241,7 @@ def tfidf_matrix(chunks: list[sp.csr_matrix], terms: list[str], reserved: int, m
     Raises ValueError (chunks untouched) when the cuts leave nothing.
     """
     n_documents = sum(chunk.shape[0] for chunk in chunks)
-    df = _document_frequencies(chunks, len(terms), reserved)
+    df = _document_frequencies(chunks, len(terms))
     kept = kept_columns(df, terms, n_documents, min_df, max_df)
     idf = idf_of(df[kept], n_documents)
     indptr = np.concatenate([[0], np.cumsum(df[kept])])

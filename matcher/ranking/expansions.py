@@ -1,64 +1,13 @@
-"""Bridges between how practitioners and researchers write, plus domain stop words.
+"""Bridges between how practitioners and researchers write, and words that carry no signal.
 
-TOPIC_TERMS adds, for each topic slug, the words both sides use for it; PHRASE_EXPANSIONS
-adds researcher words to a text that uses practitioner words ("break-ins" -> burglary).
+The bridges themselves are data in `taxonomy.PRACTITIONER_BRIDGES`; here they are matched on analysed
+words, so a phrase fires only on whole words in any form ("break-in", "Break-ins") and never inside
+another word ("calling" is not "call-ins", "troubleshooting" is not "shootings").
 """
 
 from __future__ import annotations
 
-import re
-
-TOPIC_TERMS: dict[str, str] = {
-    "burglary": "burglary break-ins residential burglary near-repeat",
-    "gun-violence": "gun violence shootings firearm violence gunshot",
-    "focused-deterrence": "focused deterrence group violence intervention GVI call-ins deterrence",
-    "hot-spots": "hot spots micro-places crime concentration place-based policing",
-    "repeat-victimization": "repeat victimization frequent flyers repeat callers near-repeat",
-    "gangs": "gangs crews sets street groups group-involved",
-    "youth-crime": "youth juvenile delinquency young people",
-    "domestic-violence": "domestic violence intimate partner violence lethality assessment",
-    "robbery": "robbery street robbery commercial robbery",
-    "vehicle-crime": "vehicle crime car break-ins auto theft catalytic converter theft",
-    "drug-markets": "drug markets opioids overdoses naloxone MOUD",
-    "mental-health-crisis": "mental health crisis people in crisis CIT co-responder",
-    "traffic-safety": "traffic safety crashes street takeovers",
-    "community-trust": "community trust legitimacy procedural justice",
-    "police-technology": "use of force body-worn cameras ALPR police technology",
-    "reentry-supervision": "re-entry probation parole community supervision",
-    "victim-services": "victim services victims support",
-    "crime-analysis": "crime analysis data capacity CAD RMS analysts",
-}
-
-# (practitioner pattern, researcher words appended when the pattern occurs)
-PHRASE_EXPANSIONS: tuple[tuple[str, str], ...] = (
-    (r"break[- ]?ins?\b", "burglary"),
-    (r"shootings?|shots? fired|gunfire", "gun violence firearm"),
-    (r"\bcrews?\b|\bsets\b", "gangs group-involved"),
-    (r"frequent flyers?|repeat callers?", "repeat victimization"),
-    (r"people in crisis|in crisis\b", "mental health crisis"),
-    (r"\bcit\b|co-?responders?|clinicians?", "mental health crisis co-responder"),
-    (r"car break[- ]?ins?|catalytic converters?|auto theft|stolen cars?", "vehicle crime"),
-    (r"\bgvi\b|call-?ins?", "focused deterrence group violence"),
-    (r"overdos\w*|fentanyl|naloxone", "opioids"),
-    (r"\bmoud\b|\bmat\b|medication for opioid", "opioids treatment"),
-    (r"street takeovers?", "traffic safety"),
-    (r"\bbwc\b|body[- ]cams?", "body-worn cameras"),
-    (r"\blpr\b|\balpr\b|plate readers?", "license plate readers police technology"),
-    (r"\bcompstat\b", "crime analysis"),
-    (r"parolees?|probationers?|returning citizens", "re-entry community supervision"),
-)
-
-
-
-def _literal_prefix(branch: str) -> str:
-    """The letters every match of a regex branch starts with (for a cheap substring test)."""
-    branch = branch.replace("\\b", "")
-    prefix = re.match(r"[a-z ]*", branch).group()
-    return prefix[:-1] if branch[len(prefix):len(prefix) + 1] == "?" else prefix
-
-
-_COMPILED = tuple((tuple(_literal_prefix(b) for b in pattern.split("|")), re.compile(pattern), words)
-                  for pattern, words in PHRASE_EXPANSIONS)
+from matcher import taxonomy
 
 # Words so common in this domain that they carry no signal (chosen by measurement, see bench/RANKING.md).
 DOMAIN_STOP_WORDS: frozenset[str] = frozenset({
@@ -66,14 +15,37 @@ DOMAIN_STOP_WORDS: frozenset[str] = frozenset({
     "help", "looking", "like", "would", "work", "working", "use", "using", "also",
 })
 
+# Everyday words that say nothing about a subject; kept out of the index so explanations never show them.
+GENERIC_WORDS: frozenset[str] = frozenset("""
+    hit hits called call-ups half week weeks month months year years day days time times lot lots really
+    got get gets getting going thing things way ways new last past recent recently know think make makes
+    made tell told tried try trying able good better best big said say says seen see come came put take
+    took including include includes included based different various total per percent ago today
+    currently current right left away start started end ended want wanted looking look looked
+""".split())
 
-def expand_phrases(text: str) -> str:
-    """Return the researcher words bridged from practitioner phrases found in text."""
-    lowered = text.lower()
-    return " ".join(words for prefixes, pattern, words in _COMPILED
-                    if any(prefix in lowered for prefix in prefixes) and pattern.search(lowered))
+
+class Bridges:
+    """Practitioner phrases as analysed word sequences, each with the researcher words it adds."""
+
+    def __init__(self, analyzer, pairs=taxonomy.PRACTITIONER_BRIDGES):
+        self.analyzer = analyzer
+        self.phrases = [(tuple(analyzer.unigrams(phrase)), added) for phrase, added in pairs]
+        self.phrases = [(terms, added) for terms, added in self.phrases if terms]
+
+    def expand(self, text: str) -> str:
+        """The researcher words bridged from the practitioner phrases found in text (each once)."""
+        terms = self.analyzer.unigrams(text)
+        present = set(terms)
+        added = []
+        for phrase, words in self.phrases:
+            if phrase[0] in present and _contains(terms, phrase) and words not in added:
+                added.append(words)
+        return " ".join(added)
 
 
-def topic_terms(slug: str) -> str:
-    """Return the bridging words for a topic slug (empty for unknown slugs)."""
-    return TOPIC_TERMS.get(slug, "")
+def _contains(terms: list[str], phrase: tuple[str, ...]) -> bool:
+    if len(phrase) == 1:
+        return True
+    n = len(phrase)
+    return any(tuple(terms[i:i + n]) == phrase for i, term in enumerate(terms) if term == phrase[0])

@@ -36,6 +36,30 @@ def term_shares(postings, query: tuple[np.ndarray, np.ndarray], hit_rows: np.nda
     return shares
 
 
+def _display(term: str, forms: dict[str, str]) -> str | None:
+    """The words a text used for an index term (each word of an n-gram), or None if it did not use it."""
+    words = [forms.get(part) for part in term.split(" ")]
+    return None if None in words else " ".join(words)
+
+
+def named_terms(shares: list[tuple[str, float]], own_forms: dict[str, str], bridged_forms: dict[str, str],
+                ) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+    """(shared words as the problem wrote them, related words the bridges added) from index-term shares."""
+    shared: dict[str, float] = {}
+    related: dict[str, float] = {}
+    for term, share in shares:
+        own = _display(term, own_forms)
+        if own is not None:
+            shared[own] = shared.get(own, 0.0) + share  # "near-repeat" is two terms, one word
+        elif (bridged := _display(term, bridged_forms)) is not None:
+            related[bridged] = related.get(bridged, 0.0) + share
+    return _by_share(shared), _by_share(related)
+
+
+def _by_share(shares: dict[str, float]) -> list[tuple[str, float]]:
+    return sorted(((word, round(share, 4)) for word, share in shares.items()), key=lambda pair: -pair[1])
+
+
 def best_publications(vector, query: tuple[np.ndarray, np.ndarray],
                       publications_per_hit: list[tuple[Publication, ...]]) -> list[BestPublication | None]:
     """For each hit, its publication with the highest cosine to the query (None if nothing shared)."""

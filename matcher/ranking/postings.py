@@ -71,12 +71,20 @@ class Postings:
 
         Ties at the k-th score are all kept (the caller breaks them by id); no sort of all rows.
         """
-        scores = self.dense_scores(columns, weights)
-        scores[dead] = 0
-        n = len(scores)
-        kth = float(np.partition(scores, n - k)[n - k]) if 0 < k < n else 0.0
-        rows = np.flatnonzero(scores >= kth) if kth > 0 else np.flatnonzero(scores > 0)
-        return rows, scores[rows].astype(np.float64)
+        return top_rows(self.dense_scores(columns, weights), dead, k)
+
+
+def top_rows(scores: np.ndarray, dead: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, scores) of the live rows scoring at least the k-th best (and above 0), rows ascending.
+
+    Ties at the k-th score are all kept (the caller breaks them by id); no sort of all rows.
+    """
+    scores[dead] = 0
+    n = len(scores)
+    kth = float(np.partition(scores, n - k)[n - k]) if 0 < k < n else 0.0
+    rows = np.flatnonzero(scores >= kth) if kth > 0 else np.flatnonzero(scores > 0)
+    return rows, scores[rows].astype(np.float64)
+
 
 def top_k(rows: np.ndarray, scores: np.ndarray, keys: list[str], k: int) -> list[int]:
     """Positions of the k best scores, ties broken by key; never sorts all rows."""

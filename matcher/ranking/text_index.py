@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -16,12 +16,14 @@ from matcher.ranking.documents import (
     DocumentWeights,
     ProblemQuery,
     ResearcherProfile,
+    own_words,
     problem_document,
     researcher_document,
 )
-from matcher.ranking.expansions import DOMAIN_STOP_WORDS
-from matcher.ranking.explanations import BestPublication, best_publications, term_shares
-from matcher.ranking.postings import Postings, top_k
+from matcher.ranking.expansions import DOMAIN_STOP_WORDS, GENERIC_WORDS, Bridges
+from matcher.ranking.explanations import BestPublication, best_publications, named_terms, term_shares
+from matcher.ranking.postings import Postings, top_k, top_rows
+from matcher.ranking.semantic import LatentSpace
 from matcher.ranking.vectors import EMPTY, tfidf_vector
 
 DEFAULT_WEIGHTS = DocumentWeights()
@@ -37,21 +39,40 @@ def _sorted_csc(matrix: sp.spmatrix) -> sp.csc_matrix:
 
 @dataclass(frozen=True)
 class TextHit:
-    """One researcher found by a text query, with why."""
+    """One researcher found by a text query, with why.
+
+    terms are words the problem itself wrote that the profile shares, with their share of the word
+    overlap; related are researcher words the bridges added for the problem's phrases.
+    """
 
     researcher_id: str
     score: float
     terms: list[tuple[str, float]]
     best_publication: BestPublication | None = None
+    related: list[tuple[str, float]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Query:
+    """A problem ready to score: its TF-IDF vector and the words behind each of its terms."""
+
+    vector: tuple[np.ndarray, np.ndarray]
+    own_forms: dict[str, str]
+    bridged_forms: dict[str, str]
 
 
 class TextIndex:
     """TF-IDF cosine index over researcher documents (scikit-learn estimator conventions)."""
 
     def __init__(self, *, ngram_range=(1, 1), min_df=1, max_df=0.5, sublinear_tf=True,
-                 extra_stop_words=DOMAIN_STOP_WORDS, weights=DEFAULT_WEIGHTS, refit_share=0.2,
-                 keep_publications=True, n_terms=8):
+                 extra_stop_words=DOMAIN_STOP_WORDS | GENERIC_WORDS, weights=DEFAULT_WEIGHTS, refit_share=0.2,
+                 keep_publications=True, n_terms=8, stem=True, bridges=True, lsa_components=0,
+                 lsa_weight=0.0):
         self.ngram_range = ngram_range
+        self.stem = stem
+        self.bridges = bridges
+        self.lsa_components = lsa_components
+        self.lsa_weight = lsa_weight
         self.min_df = min_df
         self.max_df = max_df
         self.sublinear_tf = sublinear_tf
@@ -64,7 +85,7 @@ class TextIndex:
     def new_analyzer(self) -> Analyzer:
         """The analyser used at fit, at query time and for explanations."""
         stop = ENGLISH_STOP_WORDS | frozenset(self.extra_stop_words or ())
-        return Analyzer(stop, self.ngram_range)
+        return Analyzer(stop, self.ngram_range, self.stem)
 
     def _new_vectorizer(self, min_df, max_df) -> TfidfVectorizer:
         """A scikit-learn vectorizer with the same analyser and settings (for baselines and tests)."""
@@ -80,12 +101,12 @@ class TextIndex:
     def _fit_matrix(self, profiles: Iterable[ResearcherProfile]) -> sp.csc_matrix:
         """Count, cut by document frequency (relaxed for tiny corpora), weight; or fit nothing."""
         self.analyzer_ = self.new_analyzer()
-        chunks, terms, reserved = count_fit(self._documents(profiles), self.analyzer_)
+        chunks, terms = count_fit(self._documents(profiles), self.analyzer_)
         n_documents = sum(chunk.shape[0] for chunk in chunks)
         self.settings_ = None
         for min_df, max_df in ((self.min_df, self.max_df), (1, 1.0)):
             try:
-                matrix, self.terms_, self.idf_ = tfidf_matrix(chunks, terms, reserved, min_df, max_df,
+                matrix, self.terms_, self.idf_ = tfidf_matrix(chunks, terms, min_df, max_df,
                                                               self.sublinear_tf)
             except ValueError:  # empty vocabulary or nothing left after pruning
                 continue
@@ -100,6 +121,10 @@ class TextIndex:
         self.ids_, self.publications_ = [], []
         self._corpus_hash = hashlib.sha256()
         self.blocks_ = [self._fit_matrix(profiles)]
+        self.bridges_ = Bridges(self.analyzer_) if self.bridges and self.analyzer_ is not None else None
+        self.latent_ = None
+        if self.lsa_components and self.lsa_weight > 0:
+            self.latent_ = LatentSpace(self.lsa_components).fit(self.blocks_[0])
         self.row_of_ = {rid: row for row, rid in enumerate(self.ids_)}
         if len(self.row_of_) != len(self.ids_):
             raise ValueError("Each researcher id may appear only once in the profiles.")
@@ -107,7 +132,8 @@ class TextIndex:
         self._dead = np.empty(0, dtype=np.int64)
         self.postings_ = Postings(self.blocks_)
         self.n_fitted_, self.n_changed_ = len(self.ids_), 0
-        params = repr((self.analyzer_, self.settings_, self.sublinear_tf, "smooth-idf-l2"))
+        params = repr((self.analyzer_, self.settings_, self.sublinear_tf, "smooth-idf-l2", self.bridges,
+                       self.lsa_components, self.lsa_weight))
         settings = hashlib.sha256((params + repr(self.weights)).encode()).hexdigest()[:8]
         self._prefix = f"tfidf-sklearn{sklearn.__version__}-{settings}"
         return self
@@ -146,6 +172,8 @@ class TextIndex:
             self._remember(profile, document)
             documents.append(document)
         new = _sorted_csc(self._transform(documents))
+        if self.latent_ is not None:
+            self.latent_.append(new)
         self.live_ = np.concatenate([self.live_, np.ones(len(profiles), dtype=bool)])
         self._dead = np.flatnonzero(~self.live_)
         self.n_changed_ += len(profiles)
@@ -182,28 +210,50 @@ class TextIndex:
             return EMPTY
         return tfidf_vector(self.analyzer_(text), self.vocabulary_, self.idf_, self.sublinear_tf)
 
-    def _query_vector(self, problem: ProblemQuery | str) -> tuple[np.ndarray, np.ndarray]:
-        return self.vector(problem if isinstance(problem, str) else problem_document(problem, self.weights))
+    def _prepare(self, problem: ProblemQuery | str) -> _Query:
+        """The problem's vector (its own words plus bridged researcher words) and the words behind its terms."""
+        own = own_words(problem)
+        if self.analyzer_ is None:
+            return _Query(EMPTY, {}, {})
+        bridged = self.bridges_.expand(own) if self.bridges_ is not None else ""
+        document = problem if isinstance(problem, str) else problem_document(problem, self.weights, bridged)
+        if isinstance(problem, str) and bridged:
+            document = f"{problem}\n{bridged}"
+        return _Query(self.vector(document), self.analyzer_.surface_forms(own),
+                      self.analyzer_.surface_forms(bridged))
+
+    def _dense_scores(self, query: _Query) -> tuple[np.ndarray, np.ndarray]:
+        """(text score of every row, its word-overlap cosine part) for a prepared query."""
+        cosines = self.postings_.dense_scores(*query.vector)
+        if self.latent_ is None or not len(query.vector[0]):
+            return cosines.copy(), cosines
+        latent = self.latent_.embeddings_ @ self.latent_.embed_vector(*query.vector)
+        np.clip(latent, 0.0, None, out=latent)
+        return (1.0 - self.lsa_weight) * cosines + self.lsa_weight * latent, cosines
 
     def scores(self, problem: ProblemQuery | str) -> dict[str, float]:
-        """Cosine of the problem with every researcher sharing a term (others score 0)."""
-        rows, scores = self.postings_.all_scores(*self._query_vector(problem), self.live_)
-        return dict(zip([self.ids_[row] for row in rows.tolist()], scores.tolist(), strict=True))
+        """Text score of the problem with every live researcher scoring above 0."""
+        scores, _ = self._dense_scores(self._prepare(problem))
+        rows = np.flatnonzero((scores > 0) & self.live_)
+        return dict(zip([self.ids_[row] for row in rows.tolist()], scores[rows].tolist(), strict=True))
 
     def query(self, problem: ProblemQuery | str, k: int | None = 10, *,
               explain: bool = True, with_publications: bool = True) -> list[TextHit]:
         """The k best researchers (all when k is None), best first, ties by id; explained if asked."""
-        query = self._query_vector(problem)
+        query = self._prepare(problem)
         k = len(self) if k is None else k
-        rows, scores = self.postings_.top_scores(*query, self._dead, k)
-        chosen = top_k(rows, scores, self.ids_, k)
-        hit_rows, hit_scores = rows[chosen], scores[chosen]
-        shares = term_shares(self.postings_, query, hit_rows, hit_scores, self.terms_, self.n_terms) \
-            if explain else {}
-        papers = best_publications(self.vector, query, [self.publications_[r] for r in hit_rows]) \
+        scores, cosines = self._dense_scores(query)
+        rows, top = top_rows(scores, self._dead, k)
+        chosen = top_k(rows, top, self.ids_, k)
+        hit_rows, hit_scores = rows[chosen], top[chosen]
+        shares = term_shares(self.postings_, query.vector, hit_rows, cosines[hit_rows], self.terms_,
+                             self.n_terms) if explain else {}
+        papers = best_publications(self.vector, query.vector, [self.publications_[r] for r in hit_rows]) \
             if explain and with_publications and self.keep_publications else [None] * len(hit_rows)
-        hits = [TextHit(self.ids_[r], float(s), shares.get(r, []), paper)
-                for r, s, paper in zip(hit_rows.tolist(), hit_scores.tolist(), papers, strict=True)]
+        hits = []
+        for row, score, paper in zip(hit_rows.tolist(), hit_scores.tolist(), papers, strict=True):
+            terms, related = named_terms(shares.get(row, []), query.own_forms, query.bridged_forms)
+            hits.append(TextHit(self.ids_[row], float(score), terms, paper, related))
         return hits + self._zero_hits(rows, k - len(hits))
 
     def _zero_hits(self, scored_rows: np.ndarray, wanted: int) -> list[TextHit]:

@@ -185,12 +185,13 @@ def rank_problem(problem: Problem, k: int | None = None) -> RankingResult:
 
 
 def explanation(hit: ranking.TextHit | None) -> dict:
-    """What is stored to explain a suggestion: shared terms and the best publication."""
+    """What is stored to explain a suggestion: shared words, related (bridged) words, the best publication."""
     if hit is None:
-        return {"terms": [], "best_publication": None}
+        return {"terms": [], "related": [], "best_publication": None}
     best = hit.best_publication
     return {
         "terms": [[term, round(share, 4)] for term, share in hit.terms],
+        "related": [[term, round(share, 4)] for term, share in hit.related],
         "best_publication": None if best is None
         else {"index": best.index, "title": best.title, "similarity": round(best.similarity, 4)},
     }

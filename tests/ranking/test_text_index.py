@@ -37,7 +37,8 @@ def test_practitioner_words_find_the_researcher(profiles, burglary_query):
 def test_scores_equal_brute_force_cosine(profiles, burglary_query):
     index = fitted(profiles)
     from matcher.ranking.documents import problem_document
-    query = reference(index, profiles).transform([problem_document(burglary_query)])
+    document = problem_document(burglary_query, bridged=index.bridges_.expand("Break-ins rising"))
+    query = reference(index, profiles).transform([document])
     brute = (index.blocks_[0] @ query.T).toarray().ravel()
     fast = index.scores(burglary_query)
     for row, researcher_id in enumerate(index.ids_):
@@ -69,17 +70,31 @@ def test_accents_are_folded_both_ways(profiles):
     assert other.query("José", k=1)[0].score > 0
 
 
-def test_explanations_shares_and_best_publication(profiles, burglary_query):
-    hit = fitted(profiles).query(burglary_query, k=1)[0]
+def test_explanations_shares_and_best_publication(profiles):
+    query = ProblemQuery("q", "Burglaries and break-ins rising", "Near-repeat burglaries in 2024, 45 homes hit.")
+    hit = fitted(profiles).query(query, k=1)[0]
     assert 0 < len(hit.terms) <= 8
     shares = [share for _, share in hit.terms]
     assert shares == sorted(shares, reverse=True)
-    assert 0 < sum(shares) <= 1.0 + 1e-3
-    assert any("burglary" in term for term, _ in hit.terms)
+    assert 0 < sum(shares + [share for _, share in hit.related]) <= 1.0 + 1e-3
+    assert {term for term, _ in hit.terms} == {"burglaries", "near-repeat", "homes"}  # as the agency wrote them
     assert hit.best_publication.index == 1
     assert hit.best_publication.title.startswith("Near-repeat")
     no_papers = fitted(profiles).query("shootings", k=1)[0]
     assert no_papers.best_publication is None
+
+
+def test_bridged_words_are_related_not_shared(profiles, burglary_query):
+    hit = fitted(profiles).query(burglary_query, k=1)[0]
+    assert hit.researcher_id == "burglary-expert"
+    assert hit.terms == [] and [term for term, _ in hit.related] == ["burglary"]
+
+
+def test_explanations_hold_no_numbers_fragments_or_generic_words(profiles):
+    index = fitted(profiles + [ResearcherProfile("n", "N", "In 2024 we hit 45 break-ins, half called in.")])
+    hits = index.query("2024: 45 break-ins hit us, half called in", k=None)
+    shown = {term for hit in hits for term, _ in hit.terms + hit.related}
+    assert shown == {"break-ins", "burglary"}
 
 
 def test_explain_false_and_keep_publications_false_skip_the_work(profiles, burglary_query):

@@ -1,0 +1,58 @@
+"""Latent semantic analysis over the TF-IDF matrix: bridges learned from the profiles themselves.
+
+Words that researchers use together ("burglary", "near repeat", "target hardening") land close together
+in a few hundred latent dimensions, so a problem can match a profile that shares few of its words.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.decomposition import TruncatedSVD
+
+
+def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (matrix / norms).astype(np.float32)
+
+
+class LatentSpace:
+    """A TruncatedSVD of the document-term matrix, with every document's unit-length embedding."""
+
+    def __init__(self, n_components: int = 100, random_state: int = 0, max_fit_rows: int = 20_000):
+        self.n_components = n_components
+        self.random_state = random_state
+        self.max_fit_rows = max_fit_rows
+
+    def fit(self, matrix: sp.spmatrix) -> LatentSpace:
+        """Learn the latent directions (from a fixed sample of rows on large corpora) and embed every row."""
+        matrix = sp.csr_matrix(matrix)
+        n_rows, n_columns = matrix.shape
+        components = min(self.n_components, n_rows - 1, n_columns - 1)
+        if components < 1:
+            self.components_ = np.zeros((0, n_columns), dtype=np.float32)
+            self.embeddings_ = np.zeros((n_rows, 0), dtype=np.float32)
+            return self
+        sample = matrix
+        if n_rows > self.max_fit_rows:
+            rows = np.random.default_rng(self.random_state).choice(n_rows, self.max_fit_rows, replace=False)
+            sample = matrix[np.sort(rows)]
+        svd = TruncatedSVD(components, algorithm="randomized", random_state=self.random_state).fit(sample)
+        self.components_ = svd.components_.astype(np.float32)
+        self.embeddings_ = self.embed(matrix)
+        return self
+
+    def embed(self, matrix: sp.spmatrix) -> np.ndarray:
+        """Unit-length latent vectors of TF-IDF rows."""
+        return _normalise_rows(np.asarray(matrix @ self.components_.T))
+
+    def embed_vector(self, columns: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """The unit-length latent vector of one sparse TF-IDF vector given as (columns, weights)."""
+        vector = weights.astype(np.float32) @ self.components_[:, columns].T
+        norm = np.linalg.norm(vector)
+        return vector / norm if norm > 0 else vector
+
+    def append(self, matrix: sp.spmatrix) -> None:
+        """Embed new rows (added profiles) with the fitted directions."""
+        self.embeddings_ = np.vstack([self.embeddings_, self.embed(matrix)])
