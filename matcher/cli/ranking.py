@@ -10,8 +10,14 @@ from flask import current_app, has_app_context
 
 from matcher.ranking.batch import BatchInputError, read_profiles, read_queries, result_line
 from matcher.ranking.blend import BlendWeights
-from matcher.ranking.evaluation import blended_ranker, evaluate_ranker, metrics_table, text_ranker
-from matcher.ranking.seed import load_seed
+from matcher.ranking.evaluation import (
+    baseline_ranker,
+    blended_ranker,
+    evaluate_ranker,
+    metrics_table,
+    text_ranker,
+)
+from matcher.ranking.seed import HELD_OUT_FOLDER, SPLITS, SeedData, load_held_out, load_seed
 from matcher.ranking.text_index import TextIndex
 
 DEFAULT_SEED_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
@@ -65,22 +71,33 @@ def _geocode(zip_code: str):
     return (float(rows[0]["lat"]), float(rows[0]["long"])) if rows else None
 
 
+def _rows(data: SeedData, weights: BlendWeights | None, k: int):
+    """Baseline, text-only and blended metrics on one labelled set."""
+    index = TextIndex().fit(data.profiles)
+    args = (data.profiles, data.queries, data.labels)
+    return index, [
+        evaluate_ranker("baseline: scikit-learn TF-IDF", *args, baseline_ranker(data.profiles), k),
+        evaluate_ranker("text only", *args, text_ranker(index), k),
+        evaluate_ranker("blended", *args, blended_ranker(index, data.candidates, data.facts, weights), k),
+    ]
+
+
 @click.command("evaluate")
 @click.option("--seed-dir", default=DEFAULT_SEED_DIR, show_default=True,
               type=click.Path(exists=True, file_okay=False), help="Folder with the seed JSON files.")
 @click.option("--k", default=10, show_default=True, type=click.IntRange(min=1),
               help="Cut-off for nDCG and P.")
 def evaluate_command(seed_dir: str, k: int) -> None:
-    """Print ranking metrics on the seed relevance labels: text only and blended."""
-    seed = load_seed(seed_dir, _geocode)
-    index = TextIndex().fit(seed.profiles)
+    """Print ranking metrics: seed labels, then the held-out set's development and test splits."""
     weights = BlendWeights(**current_app.config["MATCH_WEIGHTS"]) if has_app_context() else None
-    rows = [
-        evaluate_ranker("text only", seed.profiles, seed.queries, seed.labels, text_ranker(index), k),
-        evaluate_ranker("blended", seed.profiles, seed.queries, seed.labels,
-                        blended_ranker(index, seed.candidates, seed.facts, weights), k),
-    ]
+    index, rows = _rows(load_seed(seed_dir, _geocode), weights, k)
     click.echo(metrics_table(rows, f"Seed relevance labels ({index.version_})"))
+    if os.path.isdir(os.path.join(seed_dir, HELD_OUT_FOLDER)):
+        for split in SPLITS:
+            data = load_held_out(seed_dir, split, _geocode)
+            _, rows = _rows(data, weights, k)
+            name = "development (tune on this)" if split == "dev" else "test (judge on this)"
+            click.echo("\n" + metrics_table(rows, f"Held-out set, {name}: {len(data.profiles)} researchers"))
     if has_app_context():
         _echo_decision_metrics(k)
 

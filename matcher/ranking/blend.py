@@ -37,10 +37,10 @@ class Suggestion:
 
 
 def score_parts(candidate: MatchCandidate, problem: ProblemFacts, cosine: float,
-                best_cosine: float = 1.0) -> dict[str, float]:
-    """Each part of the fit in [0, 1]; text is the cosine relative to the problem's best cosine."""
+                scale: float = 1.0) -> dict[str, float]:
+    """Each part of the fit in [0, 1]; text is the text score divided by scale (capped at 1)."""
     return {
-        "text": min(max(cosine / best_cosine, 0.0), 1.0) if best_cosine > 0 else 0.0,
+        "text": min(max(cosine / scale, 0.0), 1.0) if scale > 0 else 0.0,
         "topics": share_covered(problem.topics, candidate.topics),
         "help": share_covered(problem.help_wanted, candidate.help_offered),
         "distance": distance_fit(candidate, problem),
@@ -58,13 +58,14 @@ def weighted_score(parts: dict[str, float], weights: BlendWeights) -> float:
 
 
 def blend(problem: ProblemFacts, candidates: list[MatchCandidate], text_scores: dict[str, float],
-          weights: BlendWeights = BlendWeights(), k: int | None = None,
+          weights: BlendWeights = BlendWeights(), k: int | None = None, text_scale: float | None = None,
           ) -> tuple[list[Suggestion], list[tuple[str, str]]]:
     """Rank candidates for a problem: (suggestions best first, [(researcher id, exclusion reason)]).
 
-    text_scores holds the text cosine per researcher id (missing = 0). The text part is scaled so the
-    best eligible candidate scores 1: raw cosines are small and would otherwise be swamped by the
-    0/1 structured parts (measured in bench/RANKING.md).
+    text_scores holds the text score per researcher id (missing = 0). Raw scores are small and would be
+    swamped by the 0/1 structured parts, so the text part is divided by text_scale: the index's score of a
+    typical strong match (`TextIndex.reference_`), the same for every problem; without one, by the best
+    eligible candidate's score (measured against each other in bench/RANKING.md).
     """
     eligible, exclusions = [], []
     for candidate in candidates:
@@ -73,10 +74,10 @@ def blend(problem: ProblemFacts, candidates: list[MatchCandidate], text_scores: 
             exclusions.append((candidate.researcher_id, reason))
         else:
             eligible.append(candidate)
-    best = max((text_scores.get(c.researcher_id, 0.0) for c in eligible), default=0.0)
+    scale = text_scale or max((text_scores.get(c.researcher_id, 0.0) for c in eligible), default=0.0)
     suggestions = []
     for candidate in eligible:
-        parts = score_parts(candidate, problem, text_scores.get(candidate.researcher_id, 0.0), best)
+        parts = score_parts(candidate, problem, text_scores.get(candidate.researcher_id, 0.0), scale)
         suggestions.append(Suggestion(candidate.researcher_id, weighted_score(parts, weights), parts))
     suggestions.sort(key=lambda s: (-s.score, s.researcher_id))
     exclusions.sort(key=lambda pair: pair[0])

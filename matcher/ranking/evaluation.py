@@ -61,17 +61,41 @@ def metrics_table(rows: Sequence[MetricsRow], title: str = "") -> str:
     return "\n".join(lines)
 
 
+def plain_text(profile: ResearcherProfile) -> str:
+    """A profile's own words, unweighted: statement, keywords, publication titles and abstracts."""
+    papers = " ".join(f"{p.title}. {p.abstract}" for p in profile.publications)
+    return f"{profile.statement}\n{', '.join(profile.keywords)}\n{papers}"
+
+
+def baseline_ranker(profiles: Sequence[ResearcherProfile]) -> Ranker:
+    """The plain scikit-learn baseline: TfidfVectorizer (English stop words, sublinear tf) and cosine."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, strip_accents="unicode")
+    matrix = vectorizer.fit_transform([plain_text(p) for p in profiles])
+    ids = [p.id for p in profiles]
+
+    def rank(query: ProblemQuery) -> list[tuple[str, float]]:
+        scores = (matrix @ vectorizer.transform([f"{query.title}\n{query.text}"]).T).toarray().ravel()
+        return sorted(zip(ids, scores.tolist(), strict=True), key=lambda pair: (-pair[1], pair[0]))
+
+    return rank
+
+
 def text_ranker(index) -> Ranker:
     """A ranker using the text index alone (every researcher, best first)."""
     return lambda query: [(h.researcher_id, h.score) for h in index.query(query, k=None, explain=False)]
 
 
-def blended_ranker(index, candidates, facts_of: Mapping, weights=None) -> Ranker:
+def blended_ranker(index, candidates, facts_of: Mapping, weights=None, calibrated: bool = False) -> Ranker:
     """A ranker blending text with structured fit; excluded researchers are left out."""
     from matcher.ranking.blend import BlendWeights, blend
 
+    scale = index.reference_ if calibrated else None
+
     def rank(query: ProblemQuery) -> list[tuple[str, float]]:
-        suggestions, _ = blend(facts_of[query.id], candidates, index.scores(query), weights or BlendWeights())
+        suggestions, _ = blend(facts_of[query.id], candidates, index.scores(query), weights or BlendWeights(),
+                               text_scale=scale)
         return [(s.researcher_id, s.score) for s in suggestions]
 
     return rank

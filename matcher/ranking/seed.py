@@ -72,16 +72,40 @@ def facts_from_seed(row: dict, geocode: Geocode = _no_geocode) -> ProblemFacts:
         agency_name=row.get("agency_name", ""), avoid=split_names(row.get("avoid")))
 
 
-def load_seed(folder: str, geocode: Geocode = _no_geocode) -> SeedData:
-    """Read researchers.json, problems.json and relevance.json from folder."""
-    def read(name: str):
-        with open(os.path.join(folder, name), encoding="utf-8") as handle:
-            return json.load(handle)
+def _read(folder: str, name: str):
+    with open(os.path.join(folder, name), encoding="utf-8") as handle:
+        return json.load(handle)
 
-    researchers, problems, relevance = read("researchers.json"), read("problems.json"), read("relevance.json")
+
+def _seed_data(researchers: list[dict], problems: list[dict], relevance: dict, geocode: Geocode) -> SeedData:
     return SeedData(
         profiles=[profile_from_seed(r) for r in researchers],
         candidates=[candidate_from_seed(r, geocode) for r in researchers],
         queries=[query_from_seed(p) for p in problems],
         facts={p["key"]: facts_from_seed(p, geocode) for p in problems},
-        labels={q: {r: float(g) for r, g in grades.items()} for q, grades in relevance.items()})
+        labels={q: {r: float(g["grade"] if isinstance(g, dict) else g) for r, g in grades.items()}
+                for q, grades in relevance.items()})
+
+
+def load_seed(folder: str, geocode: Geocode = _no_geocode) -> SeedData:
+    """Read researchers.json, problems.json and relevance.json from folder."""
+    return _seed_data(_read(folder, "researchers.json"), _read(folder, "problems.json"),
+                      _read(folder, "relevance.json"), geocode)
+
+
+HELD_OUT_FOLDER = "evaluation"
+SPLITS = ("dev", "test")
+
+
+def load_held_out(folder: str, split: str, geocode: Geocode = _no_geocode) -> SeedData:
+    """The harder labelled set in folder/evaluation: the seed researchers plus its own, one split's problems.
+
+    Each problem carries "split" ("dev" for tuning, "test" for judging); labels carry a grade and a reason.
+    """
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {SPLITS}")
+    held_out = os.path.join(folder, HELD_OUT_FOLDER)
+    researchers = _read(folder, "researchers.json") + _read(held_out, "researchers.json")
+    problems = [p for p in _read(held_out, "problems.json") if p.get("split") == split]
+    labels = _read(held_out, "labels.json")
+    return _seed_data(researchers, problems, {p["key"]: labels.get(p["key"], {}) for p in problems}, geocode)

@@ -56,3 +56,36 @@ class LatentSpace:
     def append(self, matrix: sp.spmatrix) -> None:
         """Embed new rows (added profiles) with the fitted directions."""
         self.embeddings_ = np.vstack([self.embeddings_, self.embed(matrix)])
+
+
+class PaperEvidence:
+    """Each researcher's best-matching publication, scored on its own (one row per publication)."""
+
+    def fit(self, transform, texts_per_researcher: list[list[str]]) -> PaperEvidence:
+        """Vectorise every publication with the index's transform; remember whose it is."""
+        self.matrix_ = sp.csc_matrix((0, 0), dtype=np.float32)
+        self.owner_ = np.empty(0, dtype=np.int64)
+        self._first_row = 0
+        self.append(transform, texts_per_researcher)
+        return self
+
+    def append(self, transform, texts_per_researcher: list[list[str]]) -> None:
+        """Add the publications of researchers appended to the index (rows in order)."""
+        texts = [text for texts in texts_per_researcher for text in texts]
+        owners = np.repeat(np.arange(self._first_row, self._first_row + len(texts_per_researcher)),
+                           [len(t) for t in texts_per_researcher])
+        self._first_row += len(texts_per_researcher)
+        new = sp.csc_matrix(transform(texts))
+        self.matrix_ = new if self.matrix_.shape[0] == 0 else sp.csc_matrix(sp.vstack([self.matrix_, new]))
+        self.owner_ = np.concatenate([self.owner_, owners])
+
+    def best(self, query: tuple[np.ndarray, np.ndarray], n_rows: int) -> np.ndarray:
+        """For every index row, the cosine of its best publication with the query (0 without any)."""
+        best = np.zeros(n_rows, dtype=np.float32)
+        columns, weights = query
+        if self.matrix_.shape[0] == 0 or not len(columns):
+            return best
+        scores = self.matrix_[:, columns] @ weights.astype(np.float32)
+        starts = np.flatnonzero(np.r_[True, self.owner_[1:] != self.owner_[:-1]])
+        best[self.owner_[starts]] = np.maximum.reduceat(scores, starts)
+        return best

@@ -18,16 +18,19 @@ from matcher.ranking.documents import (
     ResearcherProfile,
     own_words,
     problem_document,
+    publication_text,
     researcher_document,
 )
 from matcher.ranking.expansions import DOMAIN_STOP_WORDS, GENERIC_WORDS, Bridges
 from matcher.ranking.explanations import BestPublication, best_publications, named_terms, term_shares
 from matcher.ranking.postings import Postings, top_k, top_rows
-from matcher.ranking.semantic import LatentSpace
+from matcher.ranking.semantic import LatentSpace, PaperEvidence
 from matcher.ranking.vectors import EMPTY, tfidf_vector
 
 DEFAULT_WEIGHTS = DocumentWeights()
 MERGE_RECENT_ROWS = 2048
+CALIBRATION_QUERIES = 50
+FALLBACK_REFERENCE = 0.3
 
 
 def _sorted_csc(matrix: sp.spmatrix) -> sp.csc_matrix:
@@ -66,13 +69,14 @@ class TextIndex:
 
     def __init__(self, *, ngram_range=(1, 1), min_df=1, max_df=0.5, sublinear_tf=True,
                  extra_stop_words=DOMAIN_STOP_WORDS | GENERIC_WORDS, weights=DEFAULT_WEIGHTS, refit_share=0.2,
-                 keep_publications=True, n_terms=8, stem=True, bridges=True, lsa_components=0,
-                 lsa_weight=0.0):
+                 keep_publications=True, n_terms=8, stem=True, bridges=False, lsa_components=50,
+                 lsa_weight=0.3, publication_weight=0.0):
         self.ngram_range = ngram_range
         self.stem = stem
         self.bridges = bridges
         self.lsa_components = lsa_components
         self.lsa_weight = lsa_weight
+        self.publication_weight = publication_weight
         self.min_df = min_df
         self.max_df = max_df
         self.sublinear_tf = sublinear_tf
@@ -118,29 +122,54 @@ class TextIndex:
 
     def fit(self, profiles: Iterable[ResearcherProfile]) -> TextIndex:
         """Build the index from scratch over the given profiles."""
-        self.ids_, self.publications_ = [], []
+        self.ids_, self.publications_, self._paper_texts = [], [], []
         self._corpus_hash = hashlib.sha256()
         self.blocks_ = [self._fit_matrix(profiles)]
         self.bridges_ = Bridges(self.analyzer_) if self.bridges and self.analyzer_ is not None else None
         self.latent_ = None
         if self.lsa_components and self.lsa_weight > 0:
             self.latent_ = LatentSpace(self.lsa_components).fit(self.blocks_[0])
+        self.papers_ = PaperEvidence().fit(self._transform, self._paper_texts) \
+            if self.publication_weight > 0 else None
         self.row_of_ = {rid: row for row, rid in enumerate(self.ids_)}
         if len(self.row_of_) != len(self.ids_):
             raise ValueError("Each researcher id may appear only once in the profiles.")
         self.live_ = np.ones(len(self.ids_), dtype=bool)
         self._dead = np.empty(0, dtype=np.int64)
         self.postings_ = Postings(self.blocks_)
+        self.reference_ = self._reference_score()
         self.n_fitted_, self.n_changed_ = len(self.ids_), 0
         params = repr((self.analyzer_, self.settings_, self.sublinear_tf, "smooth-idf-l2", self.bridges,
-                       self.lsa_components, self.lsa_weight))
+                       self.lsa_components, self.lsa_weight, self.publication_weight))
         settings = hashlib.sha256((params + repr(self.weights)).encode()).hexdigest()[:8]
         self._prefix = f"tfidf-sklearn{sklearn.__version__}-{settings}"
         return self
 
+    def _reference_score(self) -> float:
+        """The text score of a typical strong match: the median best score that a publication of one
+        researcher (a problem-sized text about exactly their work) gets among the other researchers."""
+        with_papers = [row for row, papers in enumerate(self.publications_) if papers]
+        if not with_papers:
+            return FALLBACK_REFERENCE
+        step = max(1, len(with_papers) // CALIBRATION_QUERIES)
+        best = []
+        for row in with_papers[::step][:CALIBRATION_QUERIES]:
+            paper = self.publications_[row][0]
+            scores, _ = self._dense_scores(self._prepare(f"{paper.title}. {paper.abstract}"))
+            scores[row] = 0.0
+            best.append(float(scores.max()) if len(scores) else 0.0)
+        reference = float(np.median(best))
+        return reference if reference > 0 else FALLBACK_REFERENCE
+
+    def calibrated(self, score: float) -> float:
+        """A text score on a scale that means the same for every problem: 1 = a typical strong match."""
+        return min(1.0, max(0.0, score / self.reference_))
+
     def _remember(self, profile: ResearcherProfile, document: str) -> None:
         self.ids_.append(profile.id)
         self.publications_.append(tuple(profile.publications) if self.keep_publications else ())
+        if self.publication_weight > 0:
+            self._paper_texts.append([publication_text(p) for p in profile.publications])
         self._corpus_hash.update(f"{profile.id}\0{document}\n".encode())
 
     @property
@@ -174,6 +203,8 @@ class TextIndex:
         new = _sorted_csc(self._transform(documents))
         if self.latent_ is not None:
             self.latent_.append(new)
+        if self.papers_ is not None:
+            self.papers_.append(self._transform, self._paper_texts[-len(profiles):])
         self.live_ = np.concatenate([self.live_, np.ones(len(profiles), dtype=bool)])
         self._dead = np.flatnonzero(~self.live_)
         self.n_changed_ += len(profiles)
@@ -225,11 +256,16 @@ class TextIndex:
     def _dense_scores(self, query: _Query) -> tuple[np.ndarray, np.ndarray]:
         """(text score of every row, its word-overlap cosine part) for a prepared query."""
         cosines = self.postings_.dense_scores(*query.vector)
-        if self.latent_ is None or not len(query.vector[0]):
+        if not len(query.vector[0]) or (self.latent_ is None and self.papers_ is None):
             return cosines.copy(), cosines
-        latent = self.latent_.embeddings_ @ self.latent_.embed_vector(*query.vector)
-        np.clip(latent, 0.0, None, out=latent)
-        return (1.0 - self.lsa_weight) * cosines + self.lsa_weight * latent, cosines
+        scores = cosines.copy()
+        if self.latent_ is not None:
+            latent = self.latent_.embeddings_ @ self.latent_.embed_vector(*query.vector)
+            np.clip(latent, 0.0, None, out=latent)
+            scores += self.lsa_weight * (latent - cosines)
+        if self.papers_ is not None:
+            scores += self.publication_weight * (self.papers_.best(query.vector, len(cosines)) - cosines)
+        return scores, cosines
 
     def scores(self, problem: ProblemQuery | str) -> dict[str, float]:
         """Text score of the problem with every live researcher scoring above 0."""

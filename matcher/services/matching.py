@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -39,6 +40,7 @@ class RankingResult:
     exclusions: list[tuple[int, str]]
     hits: dict[str, ranking.TextHit]
     model_version: str
+    calibrate: Callable[[float], float] = lambda score: 0.0
 
 
 class _ProcessIndex:
@@ -181,15 +183,21 @@ def rank_problem(problem: Problem, k: int | None = None) -> RankingResult:
         exclusions=[(int(rid), reason) for rid, reason in exclusions],
         hits=hits,
         model_version=f"{index.version_}|w={sorted(current_app.config['MATCH_WEIGHTS'].items())}"[:120],
+        calibrate=index.calibrated,
     )
 
 
-def explanation(hit: ranking.TextHit | None) -> dict:
-    """What is stored to explain a suggestion: shared words, related (bridged) words, the best publication."""
+WEAK_MATCH = 0.5  # text strength below which a problem's best match is called weak
+
+
+def explanation(hit: ranking.TextHit | None, strength: float = 0.0) -> dict:
+    """What is stored to explain a suggestion: text strength (1 = a typical strong match, the same scale for
+    every problem), shared words, related (bridged) words and the best publication."""
     if hit is None:
-        return {"terms": [], "related": [], "best_publication": None}
+        return {"strength": 0.0, "terms": [], "related": [], "best_publication": None}
     best = hit.best_publication
     return {
+        "strength": round(strength, 2),
         "terms": [[term, round(share, 4)] for term, share in hit.terms],
         "related": [[term, round(share, 4)] for term, share in hit.related],
         "best_publication": None if best is None
@@ -230,7 +238,8 @@ def _fill(row: Suggestion, rank: int, suggestion: ranking.Suggestion, result: Ra
     row.rank, row.score, row.model_version = rank, round(suggestion.score, 6), result.model_version
     row.text_score, row.topic_score, row.help_score = parts["text"], parts["topics"], parts["help"]
     row.distance_score, row.terms_score, row.capacity_score = parts["distance"], parts["terms"], parts["capacity"]
-    row.explanation = explanation(result.hits.get(suggestion.researcher_id))
+    hit = result.hits.get(suggestion.researcher_id)
+    row.explanation = explanation(hit, result.calibrate(hit.score) if hit else 0.0)
 
 
 def refresh_suggestions_safely(problem: Problem) -> bool:

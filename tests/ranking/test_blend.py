@@ -83,7 +83,7 @@ def test_terms_fit_funding(funding, fits, misfits):
 
 
 def test_every_part_is_returned_and_the_score_is_their_weighted_mean():
-    parts = score_parts(NEAR, PROBLEM, 0.4, best_cosine=0.8)
+    parts = score_parts(NEAR, PROBLEM, 0.4, scale=0.8)
     assert parts == {"text": 0.5, "topics": 0.5, "help": 0.5, "distance": 1.0, "terms": 1.0, "capacity": 1.0,
                      "cosine": 0.4}
     weights = BlendWeights(text=1, topics=1, help=0, distance=0, terms=0, capacity=0)

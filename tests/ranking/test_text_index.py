@@ -8,7 +8,8 @@ from matcher.ranking.text_index import TextIndex
 
 
 def fitted(profiles, **params) -> TextIndex:
-    return TextIndex(max_df=1.0, **params).fit(profiles)
+    """Plain TF-IDF with the hand bridges (LSA off), so scores can be checked against scikit-learn."""
+    return TextIndex(**({"max_df": 1.0, "bridges": True, "lsa_weight": 0.0} | params)).fit(profiles)
 
 
 def reference(index: TextIndex, profiles):
@@ -181,3 +182,43 @@ def test_fast_vector_equals_scikit_learn_transform(profiles, burglary_query, sub
     assert dict(zip(columns.tolist(), weights.tolist(), strict=True)) == pytest.approx(
         dict(zip(expected.indices.tolist(), expected.data.tolist(), strict=True)), abs=1e-6)
     assert index.vector("zzz qqq")[0].size == 0
+
+
+def _lsa_corpus():
+    """Researchers where "burglary" and "break-ins" co-occur, and one who writes only "burglary"."""
+    both = [ResearcherProfile(f"b{i}", "N", f"burglary break-ins homes {extra}")
+            for i, extra in enumerate(["doors", "windows", "alarms", "locks"])]
+    return both + [ResearcherProfile("only-burglary", "N", "residential burglary prevention"),
+                   ResearcherProfile("traffic", "N", "traffic crashes speed cameras"),
+                   ResearcherProfile("courts", "N", "courts sentencing judges")]
+
+
+def test_latent_space_finds_a_researcher_who_shares_no_word():
+    plain = fitted(_lsa_corpus(), bridges=False).scores("break-ins")
+    latent = fitted(_lsa_corpus(), bridges=False, lsa_components=2, lsa_weight=0.3).scores("break-ins")
+    assert "only-burglary" not in plain
+    assert latent["only-burglary"] > latent.get("traffic", 0.0)
+
+
+def test_latent_space_follows_added_and_removed_profiles():
+    index = fitted(_lsa_corpus()[:5], lsa_components=2, lsa_weight=0.3)
+    index.add_or_update([ResearcherProfile("new", "N", "burglary break-ins")]).remove(["b0"])
+    assert index.latent_.embeddings_.shape[0] == len(index.ids_)
+    ranked = [hit.researcher_id for hit in index.query("break-ins", k=None)]
+    assert "new" in ranked[:3] and "b0" not in ranked
+
+
+def test_publication_evidence_rewards_one_closely_matching_paper():
+    profiles = [ResearcherProfile("one-paper", "N", "policing research " * 5,
+                                  publications=[Publication("Drones as first responders", "drones")]),
+                ResearcherProfile("mentions", "N", "policing research drones")]
+    query = "drones first responders"
+    assert fitted(profiles, publication_weight=0.6).scores(query)["one-paper"] > \
+        fitted(profiles, publication_weight=0.0).scores(query)["one-paper"]
+
+
+def test_calibrated_scores_mean_the_same_across_problems(profiles):
+    index = fitted(profiles)
+    assert index.reference_ > 0
+    assert index.calibrated(0.0) == 0.0 and index.calibrated(10.0) == 1.0
+    assert index.calibrated(index.reference_ / 2) == pytest.approx(0.5)
