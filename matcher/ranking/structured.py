@@ -12,8 +12,11 @@ DEFAULT_HORIZON_MILES = 500.0
 SAME_STATE_BONUS = 0.25
 REMOTE_FLOOR = 0.5
 CAPACITY_SATURATION = 3
-FITTING_TERMS = {"none": {"free", "negotiable"}, "fee": {"fee", "negotiable"},
-                 "grant": {"joint-grant", "negotiable"}}
+# The one rule for terms: working free of charge, or on negotiable terms, suits every agency, whatever its
+# funding; a fee suits an agency that can pay, a joint grant one applying for a grant.
+SUITS_ANY_FUNDING = frozenset({"free", "negotiable"})
+FITTING_TERMS = {"none": SUITS_ANY_FUNDING, "fee": SUITS_ANY_FUNDING | {"fee"},
+                 "grant": SUITS_ANY_FUNDING | {"joint-grant"}}
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,7 @@ def test_distance_decays_and_same_state_adds_a_bonus():
 
 
 @pytest.mark.parametrize("funding, fits, misfits", [
-    ("none", ["free"], ["fee"]), ("fee", ["fee"], ["joint-grant"]), ("grant", ["joint-grant"], ["free"]),
+    ("none", ["free"], ["fee"]), ("fee", ["fee"], ["joint-grant"]), ("grant", ["joint-grant"], ["fee"]),
 ])
 def test_terms_fit_funding(funding, fits, misfits):
     problem = replace(PROBLEM, funding=funding)
