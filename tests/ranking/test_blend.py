@@ -40,8 +40,7 @@ def test_haversine_known_distances():
     ({"name": "Dr. Eve Adams"}, "avoided-by-agency"),
     ({"institution": "Rival University"}, "avoided-by-agency"),
     ({"free_capacity": 0}, "no-capacity"),
-    ({"lat": LOS_ANGELES[0], "lon": LOS_ANGELES[1], "remote": False}, "too-far"),
-])
+])  # "too-far" only when the agency needs someone in person: tests/ranking/test_rules.py
 def test_each_exclusion_reason(change, reason):
     candidate = replace(NEAR, **change)
     assert exclusion_reason(candidate, PROBLEM) == reason
