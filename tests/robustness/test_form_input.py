@@ -199,6 +199,8 @@ COORDINATOR_FORMS = {
     "reject": ["reject-suggestion_id", "reject-reason"], "introduce": ["introduce-suggestion_ids",
                                                                          "introduce-message"],
     "shortlist": ["suggestion_id"], "reconsider": ["suggestion_id"],
+    "answers": ["answers-funding", "answers-funding_deadline", "answers-prefer_nearby", "answers-in_person_only",
+                "answers-max_distance_miles"],
 }
 
 
