@@ -135,6 +135,7 @@ class AnswersForm(FundingAndDistance, FlaskForm):
     prefer_nearby = prefer_nearby_field()
     in_person_only = in_person_only_field()
     max_distance_miles = max_distance_field()
+    seen = HiddenField()  # the answers as shown, so a save over someone else's change is refused
     submit = SubmitField("Save and recompute suggestions")
 
     def __init__(self, problem, **kwargs) -> None:

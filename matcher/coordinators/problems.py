@@ -35,7 +35,11 @@ def _problem(problem_id: int):
 def _forms(problem, **given) -> dict:
     """Every form on the page, with the one that was just sent (and its errors) kept as sent."""
     forms = {name: given.get(name) or cls(prefix=name, formdata=None) for name, cls in FORMS.items()}
-    forms["answers"] = given.get("answers") or AnswersForm(problem, prefix="answers", formdata=None)
+    if "answers" not in given:
+        forms["answers"] = AnswersForm(problem, prefix="answers", formdata=None)
+        forms["answers"].seen.data = coordination.answers_version(problem)
+    else:
+        forms["answers"] = given["answers"]
     if "status" not in given:
         forms["status"].status.data = problem.status
     return forms
@@ -208,8 +212,10 @@ def change_answers(problem_id: int):
     if not form.validate_on_submit():
         return render_problem(problem, code=400, answers=form)
     try:
-        change = coordination.change_answers(problem, form.funding_and_distance(), current_user)
+        change = coordination.change_answers(problem, form.funding_and_distance(), current_user,
+                                             seen=form.seen.data or None)
     except CoordinationError as error:
+        form.seen.data = coordination.answers_version(problem)  # saving again overrides what was refused
         return _refused(problem, error, answers=form)
     if not change.changed:
         return _done(problem, "Nothing to save: the funding and distance answers are as they were.")

@@ -412,16 +412,27 @@ class AnswersChange:
     recomputed: bool
 
 
-def change_answers(problem: Problem, answers: dict, coordinator: Coordinator) -> AnswersChange:
+def answers_version(problem: Problem) -> str:
+    """The stored answers as one text, sent with the form: a save over answers changed since is refused."""
+    return "|".join(_answer_text(name, getattr(problem, name)) for name in ANSWER_LABELS)
+
+
+def change_answers(problem: Problem, answers: dict, coordinator: Coordinator, seen: str | None = None,
+                   ) -> AnswersChange:
     """Correct the agency's funding and distance answers after talking to it, then rank again.
 
     The change, an internal note saying what changed and the audit event are one transaction; the
     suggestions are then recomputed by the same refresh as "Recompute suggestions" (decisions kept). If
-    ranking fails, the answers stay saved and the page shows the suggestions as outdated.
+    ranking fails, the answers stay saved and the page shows the suggestions as outdated. With `seen`
+    (answers_version when the form was shown), a save over someone else's change is refused, saying what changed.
     """
     answers = _checked_answers(answers)
     with transaction():
+        db.session.execute(select(Problem.id).where(Problem.id == problem.id).with_for_update())
+        db.session.refresh(problem)
         _require_open(problem)
+        if seen is not None and seen != answers_version(problem):
+            raise CoordinationError(_changed_since(seen, problem))
         changed = {name: (getattr(problem, name), value) for name, value in answers.items()
                    if getattr(problem, name) != value}
         if not changed:
@@ -436,6 +447,14 @@ def change_answers(problem: Problem, answers: dict, coordinator: Coordinator) ->
         audit.record(actor(coordinator), "problem.answers_changed", "problem", problem.id, changes={
             name: [_json_value(before), _json_value(after)] for name, (before, after) in changed.items()})
     return AnswersChange(changed, recomputed=matching.refresh_suggestions_safely(problem))
+
+
+def _changed_since(seen: str, problem: Problem) -> str:
+    before, now = seen.split("|"), answers_version(problem).split("|")
+    changes = [f"{label}: {was} → {is_now}" for label, was, is_now in zip(ANSWER_LABELS.values(), before, now,
+                                                                          strict=False) if was != is_now]
+    return ("Someone changed these answers while you were editing them (" + "; ".join(changes or now) + "). "
+            "What you chose is kept below: check it and save again.")
 
 
 def _checked_answers(answers: dict) -> dict:

@@ -222,3 +222,32 @@ def test_the_answers_form_needs_a_coordinator(client, distances):
     assert response.status_code in (302, 401, 403)
     db.session.expire_all()
     assert problem.in_person_only is True
+
+
+def seen_on(page: str) -> str:
+    """The answers version the page's form carries."""
+    return html_module.unescape(re.search(r'id="answers-seen" name="answers-seen" type="hidden" value="([^"]*)"',
+                                          page).group(1))
+
+
+def test_a_save_over_answers_changed_meanwhile_is_refused_saying_what_changed(coord_client, distances):
+    problem = distances["problem"]
+    seen = seen_on(coord_client.get(f"/coordinators/problems/{problem.id}").get_data(as_text=True))
+    problem.funding = "fee"  # another coordinator, after talking to the agency
+    db.session.commit()
+
+    mine = answers(**{"answers-seen": seen, "answers-max_distance_miles": "50"})
+    response = coord_client.post(f"/coordinators/problems/{problem.id}/answers", data=mine)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Someone changed these answers while you were editing them (Funding: No budget → Can pay a fee)" in \
+        html_module.unescape(page)
+    assert re.search(r'<option selected value="50">', page)  # what I chose is kept
+    db.session.expire_all()
+    assert (problem.funding, problem.in_person_only, problem.max_distance_miles) == ("fee", True, 25)
+
+    again = coord_client.post(f"/coordinators/problems/{problem.id}/answers",
+                              data={**mine, "answers-seen": seen_on(page)})
+    assert again.status_code == 303
+    db.session.expire_all()
+    assert (problem.funding, problem.in_person_only, problem.max_distance_miles) == ("none", False, 50)

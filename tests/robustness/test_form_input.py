@@ -200,7 +200,7 @@ COORDINATOR_FORMS = {
                                                                          "introduce-message"],
     "shortlist": ["suggestion_id"], "reconsider": ["suggestion_id"],
     "answers": ["answers-funding", "answers-funding_deadline", "answers-prefer_nearby", "answers-in_person_only",
-                "answers-max_distance_miles"],
+                "answers-max_distance_miles", "answers-seen"],
 }
 
 
