@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -36,6 +37,7 @@ AVOID_MAX = 1000
 UPDATE_MIN, UPDATE_MAX = 10, 5000
 REASON_MAX = 1000
 DISTANCE_CHOICES = [SelectChoice(miles, f"{miles} miles") for miles in (25, 50, 100, 250, 500)]
+DEFAULT_DISTANCE = 100
 PHONE_PATTERN = re.compile(r"^[0-9+()./\-\s]+((ext\.?|x)\s*\d{1,6})?$", re.IGNORECASE)
 
 
@@ -84,7 +86,78 @@ class FriendlyDateField(DateField):
         super().process_formdata([value.strip() for value in valuelist])
 
 
-class ProblemForm(ProtectedForm):
+# --- Funding and distance: the answers that shape matching beyond the text ---------------------------
+# Declared by the agency's form and by the coordinator's edit of them; each form calls these factories where
+# the fields belong in its order.
+
+
+def funding_field() -> RadioField:
+    """How the work would be paid for."""
+    return RadioField(
+        "Funding", choices=vocabulary_choices(taxonomy.FUNDING), default="none",
+        validators=[DataRequired("Please choose one option.")],
+        invalid_choice_message="Please choose one of the options listed.",
+    )
+
+
+def funding_deadline_field() -> FriendlyDateField:
+    """The grant's deadline (checked by FundingAndDistance)."""
+    return FriendlyDateField("Grant deadline")
+
+
+def prefer_nearby_field() -> BooleanField:
+    """A nearby researcher ranks higher; nobody is left out for distance."""
+    return BooleanField("We would prefer a researcher near us")
+
+
+def in_person_only_field() -> BooleanField:
+    """The only answer that makes distance exclude a researcher."""
+    return BooleanField("We need someone who can meet us in person")
+
+
+def max_distance_field() -> SelectField:
+    """How far, for either answer above."""
+    return SelectField(
+        "Within", choices=DISTANCE_CHOICES, coerce=int, default=DEFAULT_DISTANCE,
+        invalid_choice_message="Please choose one of the distances listed.",
+        invalid_value_message="Please choose one of the distances listed.",
+    )
+
+
+def distance_choices(current: int | None) -> list[SelectChoice]:
+    """The usual distances, and the one already stored when it is another (e.g. in sample data)."""
+    if current is None or current in {choice.value for choice in DISTANCE_CHOICES}:
+        return list(DISTANCE_CHOICES)
+    return sorted([*DISTANCE_CHOICES, SelectChoice(current, f"{current} miles")], key=lambda choice: choice.value)
+
+
+class FundingAndDistance:
+    """Checks and cleaned values of the funding and distance fields, for a form that declares them."""
+
+    # A deadline already stored may have passed since; only a newly typed one must lie ahead.
+    kept_deadline: date | None = None
+
+    def validate_funding_deadline(self, field) -> None:
+        """A grant needs its deadline, and the deadline should not have passed."""
+        if self.funding.data != "grant":
+            return
+        if field.data is None and not field.process_errors:
+            raise ValidationError("Please give the grant's deadline (your best estimate is fine).")
+        if field.data is not None and field.data < utcnow().date() and field.data != self.kept_deadline:
+            raise ValidationError("This date has passed. Please give the grant's next deadline.")
+
+    def funding_and_distance(self) -> dict:
+        """The cleaned answers, named like Problem's columns: a distance only when a distance box is ticked."""
+        grant = self.funding.data == "grant"
+        wants_distance = self.prefer_nearby.data or self.in_person_only.data
+        return dict(
+            funding=self.funding.data, funding_deadline=self.funding_deadline.data if grant else None,
+            max_distance_miles=self.max_distance_miles.data if wants_distance else None,
+            in_person_only=bool(self.in_person_only.data),
+        )
+
+
+class ProblemForm(FundingAndDistance, ProtectedForm):
     """The problem statement an agency submits."""
 
     # About the agency
@@ -180,20 +253,13 @@ class ProblemForm(ProtectedForm):
         "When would you like to start? (optional)", filters=[strip_text],
         validators=[Length(max=120, message="Please keep this to 120 characters or fewer.")],
     )
-    funding = RadioField(
-        "Funding", choices=vocabulary_choices(taxonomy.FUNDING), default="none",
-        validators=[DataRequired("Please choose one option.")],
-        invalid_choice_message="Please choose one of the options listed.",
-    )
-    funding_deadline = FriendlyDateField("Grant deadline")
+    funding = funding_field()
+    funding_deadline = funding_deadline_field()
 
     # Researchers
-    prefer_nearby = BooleanField("We would prefer a researcher near us")
-    max_distance_miles = SelectField(
-        "Within", choices=DISTANCE_CHOICES, coerce=int, default=100,
-        invalid_choice_message="Please choose one of the distances listed.",
-        invalid_value_message="Please choose one of the distances listed.",
-    )
+    prefer_nearby = prefer_nearby_field()
+    in_person_only = in_person_only_field()
+    max_distance_miles = max_distance_field()
     show_agency_name = BooleanField("Researchers may see our agency's name before an introduction")
     avoid = TextAreaField(
         "Researchers or universities to avoid (optional)", filters=[strip_text],
@@ -209,15 +275,6 @@ class ProblemForm(ProtectedForm):
         if "other" in (self.data_available.data or []) and not field.data:
             raise ValidationError("You ticked Other: please say what other data you have.")
 
-    def validate_funding_deadline(self, field) -> None:
-        """A grant needs its deadline, and the deadline should not have passed."""
-        if self.funding.data != "grant":
-            return
-        if field.data is None and not field.process_errors:
-            raise ValidationError("Please give the grant's deadline (your best estimate is fine).")
-        if field.data is not None and field.data < utcnow().date():
-            raise ValidationError("This date has passed. Please give the grant's next deadline.")
-
     def preferred_researcher_id(self) -> int | None:
         """The id in the hidden field, when the agency kept it ticked."""
         raw = (self.preferred_researcher.data or "").strip()
@@ -227,7 +284,6 @@ class ProblemForm(ProtectedForm):
 
     def problem_values(self) -> dict:
         """The cleaned values, named like Problem's columns."""
-        grant = self.funding.data == "grant"
         return dict(
             agency_name=self.agency_name.data, agency_type=self.agency_type.data,
             contact_name=self.contact_name.data, contact_role=self.contact_role.data,
@@ -238,10 +294,8 @@ class ProblemForm(ProtectedForm):
             data_available=list(self.data_available.data or []),
             data_other=(self.data_other.data or "") if "other" in (self.data_available.data or []) else "",
             evaluation_design=self.evaluation_design.data, timeline=self.timeline.data or "",
-            funding=self.funding.data, funding_deadline=self.funding_deadline.data if grant else None,
-            max_distance_miles=self.max_distance_miles.data if self.prefer_nearby.data else None,
-            show_agency_name=bool(self.show_agency_name.data), avoid=self.avoid.data or "",
-            preferred_researcher_id=self.preferred_researcher_id(),
+            **self.funding_and_distance(), show_agency_name=bool(self.show_agency_name.data),
+            avoid=self.avoid.data or "", preferred_researcher_id=self.preferred_researcher_id(),
         )
 
 

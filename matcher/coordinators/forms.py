@@ -19,6 +19,16 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from matcher import taxonomy
+from matcher.agencies.forms import (
+    DEFAULT_DISTANCE,
+    FundingAndDistance,
+    distance_choices,
+    funding_deadline_field,
+    funding_field,
+    in_person_only_field,
+    max_distance_field,
+    prefer_nearby_field,
+)
 from matcher.forms import MultiCheckboxField, vocabulary_choices
 
 TEXT_LIMIT = 5000
@@ -111,6 +121,32 @@ class StatusForm(FlaskForm):
         Optional(), Length(max=500, message="Please keep this under 500 characters."),
     ])
     submit = SubmitField("Change status")
+
+
+class AnswersForm(FundingAndDistance, FlaskForm):
+    """The agency's funding and distance answers, as a coordinator corrects them after talking to the agency.
+
+    Built for one problem: it starts from the stored answers, and offers the stored distance even when it is
+    not one of the usual ones.
+    """
+
+    funding = funding_field()
+    funding_deadline = funding_deadline_field()
+    prefer_nearby = prefer_nearby_field()
+    in_person_only = in_person_only_field()
+    max_distance_miles = max_distance_field()
+    seen = HiddenField()  # the answers as shown, so a save over someone else's change is refused
+    submit = SubmitField("Save and recompute suggestions")
+
+    def __init__(self, problem, **kwargs) -> None:
+        kwargs.setdefault("data", {
+            "funding": problem.funding, "funding_deadline": problem.funding_deadline,
+            "prefer_nearby": problem.max_distance_miles is not None, "in_person_only": problem.in_person_only,
+            "max_distance_miles": problem.max_distance_miles or DEFAULT_DISTANCE,
+        })
+        super().__init__(**kwargs)
+        self.max_distance_miles.choices = distance_choices(problem.max_distance_miles)
+        self.kept_deadline = problem.funding_deadline
 
 
 class StageForm(FlaskForm):

@@ -8,6 +8,7 @@ from flask_login import current_user
 from matcher.auth import coordinator_required
 from matcher.coordinators import bp
 from matcher.coordinators.forms import (
+    AnswersForm,
     IntroduceForm,
     NoteForm,
     QuestionForm,
@@ -35,6 +36,11 @@ def _problem(problem_id: int):
 def _forms(problem, **given) -> dict:
     """Every form on the page, with the one that was just sent (and its errors) kept as sent."""
     forms = {name: given.get(name) or cls(prefix=name, formdata=None) for name, cls in FORMS.items()}
+    if "answers" not in given:
+        forms["answers"] = AnswersForm(problem, prefix="answers", formdata=None)
+        forms["answers"].seen.data = coordination.answers_version(problem)
+    else:
+        forms["answers"] = given["answers"]
     if "status" not in given:
         forms["status"].status.data = problem.status
     return forms
@@ -55,7 +61,7 @@ def render_problem(problem, code: int = 200, rejecting: int | None = None, **giv
         exclusions=coordination.exclusions_for(problem), partnerships=coordination.partnerships_for(problem),
         free=coordination.free_capacity([s.researcher_id for s in suggestions]),
         forms=forms, action_form=SuggestionActionForm(formdata=None), rejecting=rejecting,
-        weak_match=WEAK_MATCH,
+        weak_match=WEAK_MATCH, answers_sent="answers" in given,
     ), code
 
 
@@ -196,6 +202,29 @@ def change_status(problem_id: int):
     except CoordinationError as error:
         return _refused(problem, error, status=form)
     return _done(problem, "Status changed.")
+
+
+@bp.post("/problems/<int:problem_id>/answers")
+@coordinator_required
+def change_answers(problem_id: int):
+    """Correct the agency's funding and distance answers, then rank again."""
+    problem = _problem(problem_id)
+    form = AnswersForm(problem, prefix="answers")
+    if not form.validate_on_submit():
+        return render_problem(problem, code=400, answers=form)
+    try:
+        change = coordination.change_answers(problem, form.funding_and_distance(), current_user,
+                                             seen=form.seen.data or None)
+    except CoordinationError as error:
+        form.seen.data = coordination.answers_version(problem)  # saving again overrides what was refused
+        return _refused(problem, error, answers=form)
+    if not change.changed:
+        return _done(problem, "Nothing to save: the funding and distance answers are as they were.")
+    if not change.recomputed:
+        flash("The answers were saved, but the suggestions could not be recomputed just now. "
+              "Please use “Recompute suggestions” in a moment.", "warning")
+        return redirect(url_for("coordinators.problem", problem_id=problem.id), code=303)
+    return _done(problem, "The answers were saved and the suggestions recomputed. Your decisions were kept.")
 
 
 @bp.post("/problems/<int:problem_id>/recompute")

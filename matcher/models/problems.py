@@ -45,7 +45,10 @@ class Problem(db.Model):
     timeline: Mapped[str] = mapped_column(String(120), default="")
     funding: Mapped[str] = mapped_column(String(20), default="none")
     funding_deadline: Mapped[date | None]
+    # Without in_person_only the distance only ranks nearer researchers higher; with it, researchers beyond
+    # the distance who do not work remotely are excluded ("too-far").
     max_distance_miles: Mapped[int | None]
+    in_person_only: Mapped[bool] = mapped_column(default=False)
     show_agency_name: Mapped[bool] = mapped_column(default=False)
     avoid: Mapped[str] = mapped_column(Text, default="")
     preferred_researcher_id: Mapped[int | None] = mapped_column(

@@ -68,8 +68,8 @@ def facts_from_seed(row: dict, geocode: Geocode = _no_geocode) -> ProblemFacts:
     return ProblemFacts(
         topics=list(row.get("topics", [])), help_wanted=list(row.get("help_wanted", [])),
         lat=place[0] if place else None, lon=place[1] if place else None, state=row.get("state", ""),
-        max_distance_miles=row.get("max_distance_miles"), funding=row.get("funding", ""),
-        agency_name=row.get("agency_name", ""), avoid=split_names(row.get("avoid")))
+        max_distance_miles=row.get("max_distance_miles"), in_person_only=bool(row.get("in_person_only", False)),
+        funding=row.get("funding", ""), agency_name=row.get("agency_name", ""), avoid=split_names(row.get("avoid")))
 
 
 def _read(folder: str, name: str):

@@ -12,8 +12,11 @@ DEFAULT_HORIZON_MILES = 500.0
 SAME_STATE_BONUS = 0.25
 REMOTE_FLOOR = 0.5
 CAPACITY_SATURATION = 3
-FITTING_TERMS = {"none": {"free", "negotiable"}, "fee": {"fee", "negotiable"},
-                 "grant": {"joint-grant", "negotiable"}}
+# The one rule for terms: working free of charge, or on negotiable terms, suits every agency, whatever its
+# funding; a fee suits an agency that can pay, a joint grant one applying for a grant.
+SUITS_ANY_FUNDING = frozenset({"free", "negotiable"})
+FITTING_TERMS = {"none": SUITS_ANY_FUNDING, "fee": SUITS_ANY_FUNDING | {"fee"},
+                 "grant": SUITS_ANY_FUNDING | {"joint-grant"}}
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class ProblemFacts:
     lon: float | None = None
     state: str = ""
     max_distance_miles: float | None = None
+    in_person_only: bool = False
     funding: str = ""
     agency_name: str = ""
     avoid: list[str] = field(default_factory=list)
@@ -94,11 +98,18 @@ def exclusion_reason(candidate: MatchCandidate, problem: ProblemFacts) -> str | 
         return "avoided-by-agency"
     if candidate.free_capacity <= 0:
         return "no-capacity"
-    miles = distance_miles(candidate, problem)
-    if (problem.max_distance_miles is not None and miles is not None
-            and miles > problem.max_distance_miles and not candidate.remote):
+    if is_too_far(candidate, problem):
         return "too-far"
     return None
+
+
+def is_too_far(candidate: MatchCandidate, problem: ProblemFacts) -> bool:
+    """Whether distance rules a researcher out: only when the agency needs someone in person, and the
+    researcher is beyond its distance and does not work remotely. Otherwise distance only shapes the score."""
+    if not problem.in_person_only or problem.max_distance_miles is None or candidate.remote:
+        return False
+    miles = distance_miles(candidate, problem)
+    return miles is not None and miles > problem.max_distance_miles
 
 
 def share_covered(wanted: list[str], offered: list[str]) -> float:
@@ -108,7 +119,8 @@ def share_covered(wanted: list[str], offered: list[str]) -> float:
 
 
 def distance_fit(candidate: MatchCandidate, problem: ProblemFacts) -> float:
-    """1 within ~25 miles, decaying to 0 at the limit; same-state bonus; floor for remote work."""
+    """1 within ~25 miles, decaying to 0 at the agency's distance (or 500 miles without one); same-state bonus;
+    floor for remote work. A soft score: nobody is left out for distance here (see is_too_far)."""
     miles = distance_miles(candidate, problem)
     horizon = max(problem.max_distance_miles or DEFAULT_HORIZON_MILES, NEAR_MILES + 1)
     closeness = 0.0 if miles is None else min(1.0, max(0.0, (horizon - miles) / (horizon - NEAR_MILES)))

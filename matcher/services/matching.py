@@ -28,7 +28,7 @@ EXCLUSION_LABELS = {
     "declared-conflict": "Researcher declared a conflict with this agency",
     "avoided-by-agency": "The agency asked to avoid this researcher or university",
     "no-capacity": "No free capacity",
-    "too-far": "Beyond the agency's distance and not working remotely",
+    "too-far": "Beyond the distance the agency needs for in-person work",
 }
 
 
@@ -84,7 +84,7 @@ def problem_facts(problem: Problem) -> ranking.ProblemFacts:
     return ranking.ProblemFacts(
         topics=list(problem.topics), help_wanted=list(problem.help_wanted),
         lat=problem.latitude, lon=problem.longitude, state=problem.state,
-        max_distance_miles=problem.max_distance_miles, funding=problem.funding,
+        max_distance_miles=problem.max_distance_miles, in_person_only=problem.in_person_only, funding=problem.funding,
         agency_name=problem.agency_name, avoid=avoid,
     )
 

@@ -10,10 +10,12 @@
     update();
   }
 
-  var nearby = document.getElementById("prefer_nearby");
-  if (nearby) {
-    showWhen(document.querySelector(".js-distance"), [nearby], function () { return nearby.checked; });
-  }
+  var distanceBoxes = ["prefer_nearby", "in_person_only"].map(function (id) {
+    return document.getElementById(id);
+  }).filter(Boolean);
+  showWhen(document.querySelector(".js-distance"), distanceBoxes, function () {
+    return distanceBoxes.some(function (box) { return box.checked; });
+  });
 
   var dataBoxes = Array.prototype.slice.call(document.querySelectorAll("input[name='data_available']"));
   showWhen(document.querySelector(".js-data-other"), dataBoxes, function () {

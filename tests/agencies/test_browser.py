@@ -64,7 +64,12 @@ def test_an_agency_submits_follows_the_emailed_link_adds_information_and_withdra
 
     fill_valid_statement(page)
     distance = page.get_by_label("Within")
-    expect(distance).to_be_hidden()  # the script shows it only for a nearby preference
+    expect(distance).to_be_hidden()  # the script shows it only for a nearby preference or an in-person need
+    in_person = page.get_by_label("We need someone who can meet us in person")
+    in_person.check()
+    expect(distance).to_be_visible()
+    in_person.uncheck()
+    expect(distance).to_be_hidden()
     page.get_by_label("We would prefer a researcher near us").check()
     expect(distance).to_be_visible()
     distance.select_option("50")

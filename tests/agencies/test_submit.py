@@ -80,6 +80,30 @@ def test_without_nearby_preference_no_distance_is_stored(client, db, matching):
     assert db.session.scalar(select(Problem.max_distance_miles)) is None
 
 
+def test_needing_someone_in_person_is_stored_with_its_distance_and_shown_on_the_status_page(client, db, matching):
+    client.post("/agencies/submit", data=valid_form(in_person_only="y", max_distance_miles="50"))
+    problem = db.session.scalar(select(Problem))
+    assert (problem.in_person_only, problem.max_distance_miles) == (True, 50)  # no need to tick "prefer" too
+    status = client.get(f"/agencies/status/{problem.status_token}").get_data(as_text=True)
+    assert "Someone who can meet in person, within 50 miles" in status
+
+
+def test_a_nearby_preference_alone_does_not_ask_for_someone_in_person(client, db, matching):
+    client.post("/agencies/submit", data=valid_form(prefer_nearby="y", max_distance_miles="25"))
+    problem = db.session.scalar(select(Problem))
+    assert (problem.in_person_only, problem.max_distance_miles) == (False, 25)
+    status = client.get(f"/agencies/status/{problem.status_token}").get_data(as_text=True)
+    assert "A researcher near us preferred, within 25 miles" in status
+
+
+def test_the_form_asks_whether_someone_must_meet_in_person_beside_the_distance(client):
+    html = client.get("/agencies/submit").get_data(as_text=True)
+    distance = html[html.index("<legend>Distance</legend>"):html.index("</fieldset>", html.index("<legend>Distance"))]
+    assert "We would prefer a researcher near us" in distance
+    assert "We need someone who can meet us in person" in distance
+    assert 'id="max_distance_miles"' in distance
+
+
 def test_grant_deadline_is_stored_only_for_grants(client, db, matching):
     deadline = (date.today() + timedelta(days=60)).isoformat()
     client.post("/agencies/submit", data=valid_form(funding="grant", funding_deadline=deadline))
@@ -167,7 +191,7 @@ def test_each_required_field_missing_is_explained_beside_it(client, db, matching
 
 
 def test_everything_typed_is_kept_when_something_is_wrong(client, matching):
-    data = valid_form(email="not-an-address", prefer_nearby="y", max_distance_miles="250",
+    data = valid_form(email="not-an-address", prefer_nearby="y", in_person_only="y", max_distance_miles="250",
                       show_agency_name="y", avoid="Dr. Example", data_available=["surveys", "other"],
                       data_other="Jail bookings", funding="fee", timeline="Spring 2027")
     html = client.post("/agencies/submit", data=data).get_data(as_text=True)
@@ -182,6 +206,7 @@ def test_everything_typed_is_kept_when_something_is_wrong(client, matching):
     assert re.search(r'<option selected value="MA">', html)
     assert re.search(r'<option selected value="250">', html)
     assert re.search(r'<input checked[^>]*id="prefer_nearby"', html)
+    assert re.search(r'<input checked[^>]*id="in_person_only"', html)
     assert re.search(r'<input checked[^>]*id="show_agency_name"', html)
     assert "error-summary" in html
 

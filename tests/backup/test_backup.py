@@ -156,3 +156,19 @@ def test_an_import_failing_halfway_leaves_nothing_imported(runner, busy_site, tm
     db.session.remove()
     for table in tables():
         assert db.session.scalar(select(func.count()).select_from(table)) == 0, table.name
+
+
+def test_a_backup_made_before_in_person_only_existed_imports_without_it(runner, busy_site, tmp_path, db):
+    backup = tmp_path / "backup.json"
+    runner.invoke(args=["export", "--output", str(backup)])
+    data = json.loads(backup.read_text(encoding="utf-8"))
+    for row in data["tables"]["problems"]:
+        del row["in_person_only"]
+    backup.write_text(json.dumps(data), encoding="utf-8")
+    wipe()
+
+    result = runner.invoke(args=["import", str(backup)])
+    assert result.exit_code == 0, result.output
+    db.session.remove()
+    assert count(Problem) == len(data["tables"]["problems"])
+    assert db.session.scalars(select(Problem.in_person_only).distinct()).all() == [False]

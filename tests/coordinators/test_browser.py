@@ -70,3 +70,27 @@ def test_coordinator_introduces_the_top_suggestion_and_follows_the_partnership(p
     expect(page.locator(".timeline")).to_contain_text("Under way")
     page.get_by_role("link", name=title).click()
     expect(page.locator("h1 + p.meta")).to_contain_text("Partnership under way")
+
+
+def test_coordinator_corrects_the_agencys_answers_after_a_mistake(page, sample_problem):
+    problem_id, _, _, _ = sample_problem
+    page.goto("/coordinators/sign-in")
+    page.get_by_label("E-mail").fill("coord@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"/coordinators/problems/{problem_id}")
+
+    page.get_by_text("Change funding or distance after talking to the agency").click()
+    page.get_by_label("Applying for a grant").check()
+    in_person = page.get_by_label(re.compile("The agency needs someone who can meet in person"))
+    in_person.check()
+    page.get_by_role("button", name="Save and recompute suggestions").click()
+    expect(page.locator("#answers-funding_deadline-error")).to_contain_text("grant's deadline")
+    expect(page.get_by_label("Grant deadline")).to_have_attribute("aria-invalid", "true")
+    expect(in_person).to_be_checked()  # nothing typed is lost
+
+    page.get_by_label("Grant deadline").fill("2099-03-31")
+    page.get_by_role("button", name="Save and recompute suggestions").click()
+    expect(page.locator(".flash")).to_contain_text("suggestions recomputed")
+    expect(page.locator(".facts").first).to_contain_text("Someone who can meet in person")
+    expect(page.locator(".updates")).to_contain_text("Needs someone in person: no → yes")

@@ -40,8 +40,7 @@ def test_haversine_known_distances():
     ({"name": "Dr. Eve Adams"}, "avoided-by-agency"),
     ({"institution": "Rival University"}, "avoided-by-agency"),
     ({"free_capacity": 0}, "no-capacity"),
-    ({"lat": LOS_ANGELES[0], "lon": LOS_ANGELES[1], "remote": False}, "too-far"),
-])
+])  # "too-far" only when the agency needs someone in person: tests/ranking/test_rules.py
 def test_each_exclusion_reason(change, reason):
     candidate = replace(NEAR, **change)
     assert exclusion_reason(candidate, PROBLEM) == reason
@@ -73,7 +72,7 @@ def test_distance_decays_and_same_state_adds_a_bonus():
 
 
 @pytest.mark.parametrize("funding, fits, misfits", [
-    ("none", ["free"], ["fee"]), ("fee", ["fee"], ["joint-grant"]), ("grant", ["joint-grant"], ["free"]),
+    ("none", ["free"], ["fee"]), ("fee", ["fee"], ["joint-grant"]), ("grant", ["joint-grant"], ["fee"]),
 ])
 def test_terms_fit_funding(funding, fits, misfits):
     problem = replace(PROBLEM, funding=funding)

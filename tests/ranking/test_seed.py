@@ -22,7 +22,16 @@ def test_load_seed_converts_records(tmp_path):
     assert seed.queries[0].text == "D"
     facts = seed.facts["p1"]
     assert facts.avoid == ["dr who", "some university"] and facts.funding == "grant"
+    assert facts.max_distance_miles == 50 and facts.in_person_only is False  # seed problems never need it
     assert seed.labels == {"p1": {"r1": 2.0}}
+
+
+def test_a_seed_problem_may_need_someone_in_person(tmp_path):
+    for name, data in (("researchers.json", []), ("relevance.json", {}), ("problems.json", [
+            {"key": "p1", "max_distance_miles": 50, "in_person_only": True}])):
+        (tmp_path / name).write_text(json.dumps(data))
+    facts = load_seed(str(tmp_path)).facts["p1"]
+    assert facts.in_person_only is True and facts.max_distance_miles == 50
 
 
 def test_split_names_accepts_lists_and_text():

@@ -27,7 +27,8 @@ from tests.robustness.conftest import hostile_text, robust
 from tests.security.conftest import PASSWORD, build_world
 
 HANDLED = {200, 302, 303, 400, 404, 409, 413, 429}
-PROBLEM_FIELDS = list(valid_form()) + ["prefer_nearby", "show_agency_name", "preferred_researcher", "keep_preferred"]
+PROBLEM_FIELDS = list(valid_form()) + ["prefer_nearby", "in_person_only", "show_agency_name", "preferred_researcher",
+                                       "keep_preferred"]
 PROFILE_FIELDS = [key for key in profile_data() if key != "submit"]
 
 
@@ -198,6 +199,8 @@ COORDINATOR_FORMS = {
     "reject": ["reject-suggestion_id", "reject-reason"], "introduce": ["introduce-suggestion_ids",
                                                                          "introduce-message"],
     "shortlist": ["suggestion_id"], "reconsider": ["suggestion_id"],
+    "answers": ["answers-funding", "answers-funding_deadline", "answers-prefer_nearby", "answers-in_person_only",
+                "answers-max_distance_miles", "answers-seen"],
 }
 
 
