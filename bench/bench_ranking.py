@@ -15,11 +15,13 @@ import re
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
 
 from matcher import taxonomy
+from matcher.ranking.batch import read_profiles
 from matcher.ranking.documents import ProblemQuery, Publication, ResearcherProfile, researcher_document
 from matcher.ranking.text_index import TextIndex
 
@@ -104,15 +106,21 @@ def latency_ms(run, queries) -> tuple[float, float]:
 def worker(method: str, size: int, n_queries: int) -> dict:
     """Build one method's index over size profiles and time n_queries queries."""
     corpus = Corpus()
-    profiles = [corpus.profile(i) for i in range(size)]
     queries = [corpus.query(i) for i in range(n_queries)]
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    start = time.perf_counter()
-    if method == "index":
-        index = TextIndex().fit(profiles)
+    if method == "index":  # exactly `flask rank`: profiles read from JSON Lines, publications not kept
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        start = time.perf_counter()
+        with open(profiles_file(size), encoding="utf-8") as handle:
+            index = TextIndex(keep_publications=False).fit(p for p in read_profiles(handle, "profiles"))
         build = time.perf_counter() - start
-        run = lambda q: index.query(q, k=10, with_publications=False)  # noqa: E731
-        with_papers = latency_ms(lambda q: index.query(q, k=10), queries)
+        run = lambda q: index.query(q, k=10)  # noqa: E731
+        with_papers = (float("nan"), float("nan"))
+    else:
+        profiles = [corpus.profile(i) for i in range(size)]
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        start = time.perf_counter()
+    if method == "index":
+        pass  # built above
     elif method == "naive":
         from matcher.ranking.documents import problem_document
         documents = [researcher_document(p) for p in profiles]
@@ -144,6 +152,26 @@ def worker(method: str, size: int, n_queries: int) -> dict:
             "threads": os.environ.get("OMP_NUM_THREADS", "?"),
             "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else -1,
             "load_1min": load_average()}
+
+
+def profiles_file(size: int) -> str:
+    """The synthetic profiles as JSON Lines in the temporary folder (written once per size)."""
+    path = os.path.join(tempfile.gettempdir(), f"matcher-bench-profiles-{size}.jsonl")
+    if not os.path.exists(path):
+        corpus = Corpus()
+        with open(path + ".part", "w", encoding="utf-8") as handle:
+            for i in range(size):
+                handle.write(json.dumps(profile_record(corpus.profile(i))) + "\n")
+        os.replace(path + ".part", path)
+    return path
+
+
+def profile_record(profile: ResearcherProfile) -> dict:
+    """One profile as a `flask rank` input line."""
+    return {"id": profile.id, "name": profile.name, "statement": profile.statement,
+            "keywords": profile.keywords, "topics": profile.topics,
+            "publications": [{"title": p.title, "abstract": p.abstract, "year": p.year}
+                             for p in profile.publications]}
 
 
 def run_worker(method: str, size: int, n_queries: int) -> dict:
@@ -200,6 +228,8 @@ def main() -> None:
     results = []
     print(f"load average before: {load_average():.2f}; queries: {QUERIES_ARE}", file=sys.stderr, flush=True)
     for size in sizes:
+        if "index" in args.methods.split(","):
+            profiles_file(size)  # written before the worker starts, so it is not timed
         for method in args.methods.split(","):
             results.append(run_worker(method, size, baseline_queries(method, size, args.queries)))
             print(json.dumps(results[-1]), file=sys.stderr, flush=True)

@@ -138,15 +138,44 @@ def stemmer():
 
 
 class _WordColumns(dict):
-    """Surface word -> tuple of vocabulary columns; a miss analyses the word once (dict look-ups stay in C)."""
+    """Surface word -> one int code, so counting stays a C loop of dict look-ups.
+
+    A word with one term (nearly all) codes as its vocabulary column; a word with no term (a stop word,
+    a number) as DROPPED; a word with several terms ("near-repeat") as -2 - k, k indexing `several`.
+    """
 
     def __init__(self, analyzer: Analyzer, vocabulary: defaultdict):
         super().__init__()
         self.analyzer, self.vocabulary = analyzer, vocabulary
+        self.several: list[np.ndarray] = []
 
-    def __missing__(self, word: str) -> tuple[int, ...]:
-        columns = self[word] = tuple(self.vocabulary[term] for term in self.analyzer.word_terms(word))
-        return columns
+    def __missing__(self, word: str) -> int:
+        columns = [self.vocabulary[term] for term in self.analyzer.word_terms(word)]
+        if len(columns) == 1:
+            code = columns[0]
+        elif not columns:
+            code = DROPPED
+        else:
+            self.several.append(np.array(columns, dtype=np.int32))
+            code = -2 - (len(self.several) - 1)
+        self[word] = code
+        return code
+
+    def columns(self, document: str) -> np.ndarray:
+        """The vocabulary columns of a document's terms, in order."""
+        found = words(document)
+        codes = np.fromiter(map(self.__getitem__, found), dtype=np.int32, count=len(found))
+        several = np.flatnonzero(codes < DROPPED)
+        if several.size:
+            parts = np.split(codes, several)  # every part but the first starts with a several-terms code
+            pieces = [parts[0]]
+            for part in parts[1:]:
+                pieces += [self.several[-2 - int(part[0])], part[1:]]
+            codes = np.concatenate(pieces)
+        return codes[codes >= 0]
+
+
+DROPPED = -1
 
 
 def _chunk_matrix(ids: list[np.ndarray], n_columns: int) -> sp.csr_matrix:
@@ -169,15 +198,15 @@ def count_fit(documents: Iterable[str], analyzer: Analyzer) -> tuple[list[sp.csr
     vocabulary: defaultdict[str, int] = defaultdict()
     vocabulary.default_factory = vocabulary.__len__
     unigrams = analyzer.ngram_range == (1, 1)
-    word_columns = _WordColumns(analyzer, vocabulary).__getitem__
+    word_columns = _WordColumns(analyzer, vocabulary)
     number = vocabulary.__getitem__
     chunks, pending = [], []
     for document in documents:
         if unigrams:
-            columns = chain.from_iterable(map(word_columns, words(document)))
+            pending.append(word_columns.columns(document))
         else:
-            columns = map(number, analyzer(document))
-        pending.append(np.fromiter(columns, dtype=np.int32))
+            terms = analyzer(document)
+            pending.append(np.fromiter(map(number, terms), dtype=np.int32, count=len(terms)))
         if len(pending) == CHUNK_DOCUMENTS:
             chunks.append(_chunk_matrix(pending, len(vocabulary)))
             pending = []

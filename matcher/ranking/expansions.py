@@ -22,6 +22,9 @@ GENERIC_WORDS: frozenset[str] = frozenset("""
     made tell told tried try trying able good better best big said say says seen see come came put take
     took including include includes included based different various total per percent ago today
     currently current right left away start started end ended want wanted looking look looked
+    square happen happens happened change changes changed reason reasons share shares shared notes number
+    numbers high higher highest low lower learn learned lost sent send actually long longer short small
+    large lots kind kinds sure maybe often usually
 """.split())
 
 

@@ -31,6 +31,7 @@ DEFAULT_WEIGHTS = DocumentWeights()
 MERGE_RECENT_ROWS = 2048
 CALIBRATION_QUERIES = 50
 FALLBACK_REFERENCE = 0.3
+EVIDENCE_TERMS = 5  # shared index terms a strong match has at least (one rare shared word is no evidence)
 
 
 def _sorted_csc(matrix: sp.spmatrix) -> sp.csc_matrix:
@@ -53,6 +54,7 @@ class TextHit:
     terms: list[tuple[str, float]]
     best_publication: BestPublication | None = None
     related: list[tuple[str, float]] = field(default_factory=list)
+    shared_terms: int = 0
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,7 @@ class TextIndex:
 
     def fit(self, profiles: Iterable[ResearcherProfile]) -> TextIndex:
         """Build the index from scratch over the given profiles."""
-        self.ids_, self.publications_, self._paper_texts = [], [], []
+        self.ids_, self.publications_, self._paper_texts, self._calibration_texts = [], [], [], []
         self._corpus_hash = hashlib.sha256()
         self.blocks_ = [self._fit_matrix(profiles)]
         self.bridges_ = Bridges(self.analyzer_) if self.bridges and self.analyzer_ is not None else None
@@ -148,14 +150,12 @@ class TextIndex:
     def _reference_score(self) -> float:
         """The text score of a typical strong match: the median best score that a publication of one
         researcher (a problem-sized text about exactly their work) gets among the other researchers."""
-        with_papers = [row for row, papers in enumerate(self.publications_) if papers]
-        if not with_papers:
+        if not self._calibration_texts:
             return FALLBACK_REFERENCE
-        step = max(1, len(with_papers) // CALIBRATION_QUERIES)
+        step = max(1, len(self._calibration_texts) // CALIBRATION_QUERIES)
         best = []
-        for row in with_papers[::step][:CALIBRATION_QUERIES]:
-            paper = self.publications_[row][0]
-            scores, _ = self._dense_scores(self._prepare(f"{paper.title}. {paper.abstract}"))
+        for row, text in self._calibration_texts[::step][:CALIBRATION_QUERIES]:
+            scores, _ = self._dense_scores(self._prepare(text))
             scores[row] = 0.0
             best.append(float(scores.max()) if len(scores) else 0.0)
         reference = float(np.median(best))
@@ -165,11 +165,18 @@ class TextIndex:
         """A text score on a scale that means the same for every problem: 1 = a typical strong match."""
         return min(1.0, max(0.0, score / self.reference_))
 
+    def strength(self, hit: TextHit) -> float:
+        """How strong a text match is, 0-1, comparable across problems: the calibrated score, discounted
+        when fewer than EVIDENCE_TERMS index terms are shared (a three-word query scores high on one word)."""
+        return self.calibrated(hit.score) * min(1.0, hit.shared_terms / EVIDENCE_TERMS)
+
     def _remember(self, profile: ResearcherProfile, document: str) -> None:
         self.ids_.append(profile.id)
         self.publications_.append(tuple(profile.publications) if self.keep_publications else ())
         if self.publication_weight > 0:
             self._paper_texts.append([publication_text(p) for p in profile.publications])
+        if profile.publications and len(self._calibration_texts) < CALIBRATION_QUERIES * 4:
+            self._calibration_texts.append((len(self.ids_) - 1, publication_text(profile.publications[0])))
         self._corpus_hash.update(f"{profile.id}\0{document}\n".encode())
 
     @property
@@ -288,8 +295,9 @@ class TextIndex:
             if explain and with_publications and self.keep_publications else [None] * len(hit_rows)
         hits = []
         for row, score, paper in zip(hit_rows.tolist(), hit_scores.tolist(), papers, strict=True):
-            terms, related = named_terms(shares.get(row, []), query.own_forms, query.bridged_forms)
-            hits.append(TextHit(self.ids_[row], float(score), terms, paper, related))
+            row_shares = shares.get(row, [])
+            terms, related = named_terms(row_shares, query.own_forms, query.bridged_forms)
+            hits.append(TextHit(self.ids_[row], float(score), terms, paper, related, len(row_shares)))
         return hits + self._zero_hits(rows, k - len(hits))
 
     def _zero_hits(self, scored_rows: np.ndarray, wanted: int) -> list[TextHit]:

@@ -40,7 +40,7 @@ class RankingResult:
     exclusions: list[tuple[int, str]]
     hits: dict[str, ranking.TextHit]
     model_version: str
-    calibrate: Callable[[float], float] = lambda score: 0.0
+    strength: Callable[[ranking.TextHit], float] = lambda hit: 0.0
 
 
 class _ProcessIndex:
@@ -183,7 +183,7 @@ def rank_problem(problem: Problem, k: int | None = None) -> RankingResult:
         exclusions=[(int(rid), reason) for rid, reason in exclusions],
         hits=hits,
         model_version=f"{index.version_}|w={sorted(current_app.config['MATCH_WEIGHTS'].items())}"[:120],
-        calibrate=index.calibrated,
+        strength=index.strength,
     )
 
 
@@ -239,7 +239,7 @@ def _fill(row: Suggestion, rank: int, suggestion: ranking.Suggestion, result: Ra
     row.text_score, row.topic_score, row.help_score = parts["text"], parts["topics"], parts["help"]
     row.distance_score, row.terms_score, row.capacity_score = parts["distance"], parts["terms"], parts["capacity"]
     hit = result.hits.get(suggestion.researcher_id)
-    row.explanation = explanation(hit, result.calibrate(hit.score) if hit else 0.0)
+    row.explanation = explanation(hit, result.strength(hit) if hit else 0.0)
 
 
 def refresh_suggestions_safely(problem: Problem) -> bool:

@@ -132,3 +132,21 @@ def test_the_problem_page_opens_even_when_ranking_fails(coord_client, small_worl
     response = coord_client.get(f"/coordinators/problems/{problem.id}")
     assert response.status_code == 200
     assert problem.title in response.get_data(as_text=True)
+
+
+def test_a_problem_nobody_writes_about_says_its_best_match_is_weak(coord_client, small_world):
+    unrelated = make_problem(title="New carpet for the reading room",
+                             description="Our library wants advice on carpet and paint for the children's room.")
+    db.session.add(unrelated)
+    db.session.commit()
+    page = coord_client.get(f"/coordinators/problems/{unrelated.id}").data.decode()
+    assert "Weak text match" in page
+
+
+def test_a_well_matched_problem_is_not_called_weak(coord_client, small_world):
+    problem = small_world["problem"]
+    problem.description = ("Near-repeat residential burglary: repeat victimization of the same homes at micro "
+                           "places, burglary prevention and break-ins in the suburbs.")
+    db.session.commit()
+    page = coord_client.get(f"/coordinators/problems/{problem.id}").data.decode()
+    assert "Ada Nearrepeat" in page and "Weak text match" not in page

@@ -87,3 +87,14 @@ def test_evaluate_prints_both_tables(tmp_path):
     assert result.exit_code == 0, result.output
     assert "| text only" in result.stdout and "| blended" in result.stdout
     assert "nDCG@10" in result.stdout
+
+
+def test_rank_terms_are_words_the_query_wrote_never_numbers_or_fragments(files):
+    profiles = PROFILES + [{"id": "r-numbers", "name": "D", "statement": "In 2024 we counted 45 break-ins, 600 000 x."}]
+    queries = [{"id": "q", "title": "45 break-ins in 2024", "text": "Burglary: 600 000 dollars, 10 homes."}]
+    result = run("--profiles", files("p.jsonl", profiles), "--queries", files("q.jsonl", queries), "--top", "0")
+    assert result.exit_code == 0, result.output
+    line = json.loads(result.stdout)
+    assert set(line) == {"query", "results"} and set(line["results"][0]) == {"researcher", "score", "terms"}
+    shown = {term for r in line["results"] for term, _ in r["terms"]}
+    assert shown and shown <= {"break-ins", "burglary", "homes"}

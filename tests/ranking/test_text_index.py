@@ -222,3 +222,10 @@ def test_calibrated_scores_mean_the_same_across_problems(profiles):
     assert index.reference_ > 0
     assert index.calibrated(0.0) == 0.0 and index.calibrated(10.0) == 1.0
     assert index.calibrated(index.reference_ / 2) == pytest.approx(0.5)
+
+
+def test_strength_needs_several_shared_words(profiles):
+    index = fitted(profiles)
+    one_word = index.query("gardening in the summer with speed", k=1)[0]
+    many = index.query("Gun violence, shootings and group violence intervention with focused deterrence", k=1)[0]
+    assert index.strength(one_word) < 0.5 <= index.strength(many)
