@@ -23,8 +23,8 @@ import Stemmer
 
 from matcher.ranking.spelling import americanise
 
-WORD = re.compile(r"\w+(?:-\w+)*")
-ASCII_WORD = re.compile(r"[a-z0-9_]+(?:-[a-z0-9_]+)*")  # the same on lower-cased ASCII text, faster
+WORD = re.compile(r"[\w-]{2,}")  # words of two or more characters, hyphenated ones whole
+ASCII_WORD = re.compile(r"[a-z0-9_-]{2,}")  # the same on lower-cased ASCII text, faster
 NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 CHUNK_DOCUMENTS = 4096
 # Parts of a hyphenated word that are joined to their neighbour instead of standing alone.
@@ -49,7 +49,8 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """fold(text) split into words, hyphenated words kept whole, in order (stop words and numbers kept)."""
+    """fold(text) split into words of two or more characters, hyphenated words kept whole, in order (stray
+    hyphens come along and are dropped by the analyser; stop words and numbers are kept)."""
     text = text.lower()
     if text.isascii():
         return ASCII_WORD.findall(text)

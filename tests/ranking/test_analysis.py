@@ -24,7 +24,11 @@ def test_fold_lowercases_and_strips_accents_only_where_needed():
 
 
 def test_words_keep_hyphenated_words_whole():
-    assert words("A b2 cc, Dd-EE x_y é") == ["a", "b2", "cc", "dd-ee", "x_y", "e"]
+    assert words("A b2 cc, Dd-EE x_y é -- end-") == ["b2", "cc", "dd-ee", "x_y", "--", "end-"]
+
+
+def test_stray_hyphens_make_no_terms():
+    assert TextIndex().new_analyzer()("-- theft- -burglary") == ["theft", "burglari"]
 
 
 def test_stop_words_are_dropped():
