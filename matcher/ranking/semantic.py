@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.decomposition import TruncatedSVD
+from sklearn.utils.extmath import randomized_svd
 
 
 def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
@@ -18,7 +18,7 @@ def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
 
 
 class LatentSpace:
-    """A TruncatedSVD of the document-term matrix, with every document's unit-length embedding."""
+    """A truncated SVD of the document-term matrix, with every document's unit-length embedding."""
 
     def __init__(self, n_components: int = 100, random_state: int = 0, max_fit_rows: int = 20_000):
         self.n_components = n_components
@@ -38,8 +38,10 @@ class LatentSpace:
         if n_rows > self.max_fit_rows:
             rows = np.random.default_rng(self.random_state).choice(n_rows, self.max_fit_rows, replace=False)
             sample = matrix[np.sort(rows)]
-        svd = TruncatedSVD(components, algorithm="randomized", random_state=self.random_state).fit(sample)
-        self.components_ = svd.components_.astype(np.float32)
+        # What TruncatedSVD(algorithm="randomized") does, without its explained-variance ratios (which
+        # divide by zero on tiny corpora and are not used here).
+        _, _, directions = randomized_svd(sample, components, n_iter=5, random_state=self.random_state)
+        self.components_ = directions.astype(np.float32)
         self.embeddings_ = self.embed(matrix)
         return self
 
