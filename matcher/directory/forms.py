@@ -31,7 +31,7 @@ class SearchForm(Form):
     method = SelectField("Method", choices=vocabulary_choices(METHODS, blank="Any method"))
     help = SelectField("Kind of help", choices=vocabulary_choices(HELP_KINDS, blank="Any kind of help"))
     terms = SelectField("Terms", choices=vocabulary_choices(TERMS, blank="Any terms"))
-    zip = StringField("Near ZIP code", filters=[strip_text], validators=[Optional(), check_zip])
+    zip = StringField("ZIP code (5 digits)", filters=[strip_text], validators=[Optional(), check_zip])
     miles = SelectField("Within", default=str(DEFAULT_MILES),
                         choices=[SelectChoice(str(m), f"{m} miles") for m in DISTANCE_CHOICES])
 

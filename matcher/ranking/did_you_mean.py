@@ -7,12 +7,12 @@ Indel similarity finds near spellings ("burgalry" -> "burglary") in C, fast enou
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
-MIN_SIMILARITY = 75.0  # percent; one typo in a five-letter word scores 80
+MIN_SIMILARITY = 80.0  # percent; one typo in a five-letter word scores 80
 CANDIDATES = 10
 
 
@@ -22,6 +22,7 @@ class Vocabulary:
 
     words: list[str]
     counts: np.ndarray
+    _position: dict[str, int] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_entries(cls, word_ids: dict[str, int], entry_words: list[np.ndarray]) -> Vocabulary:
@@ -31,21 +32,31 @@ class Vocabulary:
         present = np.flatnonzero(counts)
         return cls([by_id[i] for i in present.tolist()], counts[present])
 
+    def split(self, word: str) -> str | None:
+        """Two words of the vocabulary run together ("hotspots" -> "hot spots"), the commonest pair, or None."""
+        known = self._positions()
+        pairs = [(min(self.counts[known[word[:i]]], self.counts[known[word[i:]]]), f"{word[:i]} {word[i:]}")
+                 for i in range(3, len(word) - 2) if word[:i] in known and word[i:] in known]
+        return max(pairs)[1] if pairs else None
+
+    def _positions(self) -> dict[str, int]:
+        if self._position is None:
+            object.__setattr__(self, "_position", {w: i for i, w in enumerate(self.words)})
+        return self._position
+
     def count(self, word: str) -> int:
         """How many profiles contain the word (0 for an unknown word)."""
-        try:
-            return int(self.counts[self.words.index(word)])
-        except ValueError:
-            return 0
+        position = self._positions().get(word)
+        return 0 if position is None else int(self.counts[position])
 
-    def closest(self, word: str, more_than: int = 0) -> str | None:
-        """The most similar word found in more than `more_than` profiles (ties: the commoner), or None."""
+    def closest(self, word: str, at_least: int = 1, min_similarity: float = MIN_SIMILARITY) -> str | None:
+        """The most similar other word found in at least `at_least` profiles (ties: the commoner), or None."""
         if len(word) < 3:
             return None
-        found = process.extract(word, self.words, scorer=fuzz.ratio, score_cutoff=MIN_SIMILARITY,
+        found = process.extract(word, self.words, scorer=fuzz.ratio, score_cutoff=min_similarity,
                                 limit=CANDIDATES)
         candidates = [(score, int(self.counts[i]), text) for text, score, i in found
-                      if text != word and self.counts[i] > more_than]
+                      if text != word and self.counts[i] >= at_least]
         if not candidates:
             return None
         return max(candidates, key=lambda c: (c[0], c[1], [-ord(ch) for ch in c[2]]))[2]

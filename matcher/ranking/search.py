@@ -34,6 +34,8 @@ from matcher.ranking.text_index import TextIndex
 K1 = 1.2
 MAX_SEARCH_WORDS = 10
 FEW_RESULTS = 2  # at most this many results: look for a better-spelt search
+RARE_WORD = 2  # a word in at most this many profiles may be a misspelling there too
+RARE_WORD_SIMILARITY = 85.0
 EARTH_RADIUS_MILES = 3958.8
 STATE_CODES = frozenset(code for code, _ in taxonomy.US_STATES)
 TYPED_STATE_CODE = re.compile(r"\b[A-Z]{2}\b")
@@ -338,13 +340,26 @@ class DirectoryIndex:
     # --- did you mean -----------------------------------------------------------------------------
 
     def _suggestion(self, query: DirectoryQuery, clauses: list[_Clause], total: int) -> str | None:
-        """The search with rare or unknown words replaced by close, commoner ones, if that finds more."""
+        """The search with unknown or rare words replaced by close, commoner ones, if that finds more.
+
+        An unknown word may be replaced by any close word; a word that some profile does contain (a rare
+        spelling, perhaps a typo there too) only by a very close one found in many more profiles; a word
+        matching a name or a state code is never replaced.
+        """
         replacements = {}
         for position, clause in enumerate(clauses):
-            if clause.required and clause.mask is not None and clause.mask.sum() <= FEW_RESULTS:
-                better = self.vocabulary_.closest(fold(clause.word), more_than=int(clause.mask.sum()))
-                if better is not None:
-                    replacements[position] = better
+            if not clause.required or clause.mask is None or any(self._present(k).any() for k in clause.others):
+                continue
+            count = int(clause.mask.sum())
+            if count == 0:
+                better = self.vocabulary_.split(fold(clause.word)) or self.vocabulary_.closest(fold(clause.word))
+            elif count <= RARE_WORD:
+                better = self.vocabulary_.closest(fold(clause.word), at_least=max(3, 5 * count),
+                                                  min_similarity=RARE_WORD_SIMILARITY)
+            else:
+                continue
+            if better is not None:
+                replacements[position] = better
         if not replacements:
             return None
         corrected = _replace_words(query.text, replacements)

@@ -12,6 +12,7 @@ dropped as stop words; and the state is kept as its code (#pa), so "PA" finds Pe
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import chain
 
 import numpy as np
@@ -95,14 +96,29 @@ def state_key(code: str) -> str:
     return STATE_PREFIX + code.lower()
 
 
-def field_texts(entry: DirectoryEntry) -> dict[str, str]:
+@lru_cache(maxsize=256)
+def _label_and_abbreviation(vocabulary: taxonomy.Vocabulary, slug: str, analyzer: Analyzer) -> str:
+    """A vocabulary item's label, plus the words of its slug whose terms the label lacks ("rct" for
+    Randomized controlled trials, "supervision" for Re-entry, probation and parole)."""
+    label = taxonomy.label(vocabulary, slug)
+    in_label = set(analyzer.unigrams(label))
+    missing = [word for word in slug.split("-") if not set(analyzer.word_terms(word)) <= in_label]
+    return " ".join([label, *missing])
+
+
+def vocabulary_text(vocabulary: taxonomy.Vocabulary, slugs: tuple[str, ...], analyzer: Analyzer) -> str:
+    """The searchable text of the chosen vocabulary items, one per line."""
+    return "\n".join(_label_and_abbreviation(vocabulary, slug, analyzer) for slug in slugs)
+
+
+def field_texts(entry: DirectoryEntry, analyzer: Analyzer) -> dict[str, str]:
     """The text of each analysed field, in TEXT_FIELDS order (the name and the state code are keyed apart)."""
     publications = entry.publications
     return {
         "keywords": "\n".join(entry.keywords),
-        "topics": "\n".join(taxonomy.labels(taxonomy.TOPICS, entry.topics)),
-        "methods": "\n".join(taxonomy.labels(taxonomy.METHODS, entry.methods)),
-        "help": "\n".join(taxonomy.labels(taxonomy.HELP_KINDS, entry.help)),
+        "topics": vocabulary_text(taxonomy.TOPICS, entry.topics, analyzer),
+        "methods": vocabulary_text(taxonomy.METHODS, entry.methods, analyzer),
+        "help": vocabulary_text(taxonomy.HELP_KINDS, entry.help, analyzer),
         "statement": entry.statement,
         "institution": entry.institution,
         "department": entry.department,
@@ -168,7 +184,7 @@ class EntryAnalyser:
         """The entry's keys, counts and field lengths."""
         names = name_tokens(entry.name)
         codes = [self.keys[NAME_PREFIX + token] * len(FIELDS) + NAME_FIELD for token in names]
-        found = [words(text) for text in field_texts(entry).values()]
+        found = [words(text) for text in field_texts(entry, self.analyzer).values()]
         for field_words, number in zip(found, TEXT_FIELD_NUMBERS, strict=True):
             codes.extend(chain.from_iterable(map(self._codes[number], field_words)))
         lengths = np.bincount(np.asarray(codes, dtype=np.int64) % len(FIELDS), minlength=len(FIELDS))

@@ -156,7 +156,7 @@ def test_the_profile_page_lists_similar_listed_researchers(client, db):
     cy = make_researcher(name="Cy Burglary", **burglary)
     hidden = make_researcher(name="Hal Hidden", hidden=True, **burglary)
     far = make_researcher(name="Gus Guns", statement="Gun violence and street outreach.", keywords=["shootings"],
-                          topics=["gun-violence"])
+                          topics=["gun-violence"], methods=["qualitative"])
     add(db, ada, bo, cy, hidden, far)
     page = text_of(client, f"/directory/researchers/{ada.id}")
     similar = page.split("Similar researchers", 1)[1]

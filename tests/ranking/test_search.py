@@ -114,3 +114,15 @@ def test_an_empty_index_finds_nothing_and_suggests_nothing():
     empty = DirectoryIndex().fit([])
     page = empty.search(DirectoryQuery("burglary"))
     assert page.total == 0 and page.suggestion is None and empty.similar(1) == []
+
+
+def test_a_found_name_or_a_rare_real_word_is_not_corrected(index):
+    index.update([entry(6, "Close Reader", statement="Close reading."), entry(7, "Ann Other", statement="Closer.")])
+    assert index.search(DirectoryQuery("chloe")).suggestion is None
+    assert index.search(DirectoryQuery("tulane")).suggestion is None
+
+
+def test_run_together_words_are_split_and_abbreviations_of_the_vocabulary_found(index):
+    index.update([entry(8, "Hana Spot", statement="Hot spots policing.", methods=("rct",))])
+    assert index.search(DirectoryQuery("hotspots")).suggestion == "hot spots"
+    assert ids(index, "RCT") == [1, 8]
