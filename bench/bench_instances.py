@@ -117,10 +117,12 @@ def run(url: str, redis_url: str, log_dir: str) -> list[str]:
         if word not in Browser(b.base).get(f"/directory/researchers/{researcher_id}").body:
             failures.append("instance B's profile page does not show the new statement")
 
-        # B's suggestions use the change: the same statement now matches the edited profile much better.
+        # B's suggestions use the change: the same statement now matches the edited profile better. Text
+        # scores are relative to the best candidate since f6308cd (this one was already 0.86 before), and a
+        # word new to the corpus only joins B's vocabulary at its next refit, so "better" is all we can ask.
         submit_problem(agency_b, f"After {word}", problem_text)
         after = text_score(url, f"After {word}", researcher_id)
-        if after <= before + 0.2:
+        if after <= before:
             failures.append(f"instance B's suggestions do not reflect the edit (text score {before:.3f} → {after:.3f})")
         print(f"B's text score of the edited researcher for the same statement: {before:.3f} before, "
               f"{after:.3f} after the edit on A")
