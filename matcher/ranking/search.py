@@ -11,6 +11,7 @@ state code ("PA"). Results come in relevance order with the fields each word mat
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -209,11 +210,15 @@ class DirectoryIndex:
     def _assemble_facts(self, entries: list[DirectoryEntry]) -> None:
         """Filter arrays: state, vocabulary tags, coordinates, alphabetical order."""
         self.states_ = np.array([e.state for e in entries], dtype="<U2")
-        self.tags_: dict[tuple[str, str], np.ndarray] = {}
+        tagged: dict[tuple[str, str], list[int]] = defaultdict(list)
         for kind in TAG_KINDS:
             for row, entry in enumerate(entries):
                 for slug in getattr(entry, kind):
-                    self.tags_.setdefault((kind, slug), np.zeros(len(entries), dtype=bool))[row] = True
+                    tagged[kind, slug].append(row)
+        self.tags_: dict[tuple[str, str], np.ndarray] = {}
+        for tag, rows in tagged.items():
+            self.tags_[tag] = np.zeros(len(entries), dtype=bool)
+            self.tags_[tag][rows] = True
         self.latitudes_ = np.array([np.nan if e.latitude is None else e.latitude for e in entries], dtype=float)
         self.longitudes_ = np.array([np.nan if e.longitude is None else e.longitude for e in entries], dtype=float)
         order = sorted(range(len(entries)), key=lambda row: (fold(entries[row].name), entries[row].id))

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 import threading
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -108,8 +110,10 @@ def _entries(condition=None) -> list[DirectoryEntry]:
     ]
 
 
-def search_index() -> DirectoryIndex:
-    """This process's index, rebuilt or patched when the corpus stamp in the database has moved."""
+@contextmanager
+def fresh_index() -> Iterator[DirectoryIndex]:
+    """This process's index, rebuilt or patched when the corpus stamp in the database has moved, and held
+    while it is used: the index is updated in place, so no thread may read it during an update."""
     state = _process_search
     stamp = corpus.current_stamp()
     database = str(db.engine.url)
@@ -119,7 +123,7 @@ def search_index() -> DirectoryIndex:
             _rebuild(state, stamp, database)
         elif stamp != state.stamp:
             _sync(state, stamp)
-        return state.index
+        yield state.index
 
 
 def _rebuild(state: _ProcessSearch, stamp, database: str) -> None:
@@ -191,7 +195,8 @@ def search(filters: DirectoryFilters, page: int = 1, per_page: int = 20) -> Resu
     """Listed researchers matching the search and filters, best first, one page of them."""
     place = lookup_zip(filters.zip) if filters.zip else None
     start = (page - 1) * per_page
-    found = search_index().search(directory_query(filters, place), start, start + per_page)
+    with fresh_index() as index:
+        found = index.search(directory_query(filters, place), start, start + per_page)
     return ResultsPage(items=_with_researchers(found.hits), page=page, per_page=per_page, total=found.total,
                        ignored=found.ignored, suggestion=found.suggestion, near=place,
                        miles=filters.miles if place else None)
@@ -206,7 +211,8 @@ def _with_researchers(hits: list[SearchHit]) -> list[tuple[Researcher, SearchHit
 
 def similar_researchers(researcher_id: int, k: int = SIMILAR_RESEARCHERS) -> list[Researcher]:
     """Listed researchers whose work is closest to this researcher's, most similar first."""
-    ids = [entry_id for entry_id, _ in search_index().similar(researcher_id, k)]
+    with fresh_index() as index:
+        ids = [entry_id for entry_id, _ in index.similar(researcher_id, k)]
     if not ids:
         return []
     found = {r.id: r for r in db.session.scalars(listed_researchers().where(Researcher.id.in_(ids)))}
