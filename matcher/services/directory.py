@@ -195,8 +195,13 @@ def search(filters: DirectoryFilters, page: int = 1, per_page: int = 20) -> Resu
     """Listed researchers matching the search and filters, best first, one page of them."""
     place = lookup_zip(filters.zip) if filters.zip else None
     start = (page - 1) * per_page
+    query = directory_query(filters, place)
     with fresh_index() as index:
-        found = index.search(directory_query(filters, place), start, start + per_page)
+        found = index.search(query, start, start + per_page)
+        if found.total and start >= found.total:  # past the end (an old link): show the last page
+            page = math.ceil(found.total / per_page)
+            start = (page - 1) * per_page
+            found = index.search(query, start, start + per_page)
     return ResultsPage(items=_with_researchers(found.hits), page=page, per_page=per_page, total=found.total,
                        ignored=found.ignored, suggestion=found.suggestion, near=place,
                        miles=filters.miles if place else None)

@@ -182,3 +182,9 @@ def test_a_process_with_an_older_index_catches_up_when_the_corpus_version_moves(
     assert found(client, "q=robbery") == ["Ada Early"] and found(client, "q=burglary") == []
     researcher_service.set_hidden(ada, True)
     assert found(client, "q=robbery") == []
+
+
+def test_a_page_past_the_end_shows_the_last_page(client, db):
+    add(db, *[make_researcher(name=f"Researcher {i:02d}", statement="Burglary.") for i in range(25)])
+    html = client.get("/directory/?q=burglary&page=7").get_data(as_text=True)
+    assert "Page 2 of 2" in html and len(RESULT_LINK.findall(html)) == 5

@@ -126,3 +126,17 @@ def test_run_together_words_are_split_and_abbreviations_of_the_vocabulary_found(
     index.update([entry(8, "Hana Spot", statement="Hot spots policing.", methods=("rct",))])
     assert index.search(DirectoryQuery("hotspots")).suggestion == "hot spots"
     assert ids(index, "RCT") == [1, 8]
+
+
+@pytest.mark.parametrize("module", ["search", "search_documents", "did_you_mean"])
+def test_the_search_core_imports_neither_flask_nor_the_database(module):
+    import ast
+    import pathlib
+
+    import matcher.ranking
+
+    tree = ast.parse((pathlib.Path(matcher.ranking.__file__).parent / f"{module}.py").read_text())
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    forbidden = ("flask", "sqlalchemy", "flask_sqlalchemy", "matcher.extensions", "matcher.models", "matcher.services")
+    assert not [name for name in imported if name.startswith(forbidden)]
