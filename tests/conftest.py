@@ -68,7 +68,14 @@ def _clean_tables(request):
 
 
 def empty_all_tables() -> None:
-    """Delete every row of every table (inside an app context)."""
+    """Delete every row of every table (inside an app context), and forget the directory's index.
+
+    Tests write rows directly, without the corpus-version bump every service makes, so the process's
+    directory index would otherwise keep the previous test's researchers.
+    """
+    from matcher.services.directory import forget_search_index
+
+    forget_search_index()
     _db.session.remove()
     tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
     with _db.engine.begin() as connection:

@@ -16,13 +16,13 @@ PAGE_SIZE = 20
 
 @bp.get("/")
 def index():
-    """Listed researchers matching the search and filters, a page at a time."""
+    """Listed researchers matching the search and filters, best first, a page at a time."""
     form = SearchForm(request.args)
     form.validate()
-    filters = form.filters()
-    page = db.paginate(directory.search_researchers(filters), page=requested_page(),
-                       per_page=PAGE_SIZE, error_out=False, count=True)
-    return render_template("directory/index.html", page=page, form=form, filters=filters, is_stale=is_stale)
+    filters, problems = form.filters(), form.problems()
+    page = None if problems else directory.search(filters, page=requested_page(), per_page=PAGE_SIZE)
+    return render_template("directory/index.html", page=page, form=form, filters=filters, problems=problems,
+                           is_stale=is_stale)
 
 
 @bp.get("/researchers/<int:researcher_id>")
@@ -32,7 +32,8 @@ def researcher(researcher_id: int):
     if person is None:
         abort(404)
     return render_template("directory/researcher.html", researcher=person, stale=is_stale(person),
-                           request_url=partnership_request_url(person.id))
+                           request_url=partnership_request_url(person.id),
+                           similar=directory.similar_researchers(person.id))
 
 
 def partnership_request_url(researcher_id: int) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ColumnElement, ForeignKey, String, Text, and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.extensions import db
@@ -91,10 +92,15 @@ class Researcher(UserMixin, db.Model):
         """Session identity for Flask-Login, distinct from coordinators'."""
         return f"researcher:{self.id}"
 
-    @property
+    @hybrid_property
     def is_listed(self) -> bool:
-        """Whether the profile shows in the directory and can be matched."""
+        """Whether the profile shows in the directory and can be matched: confirmed and not hidden."""
         return self.confirmed_at is not None and not self.hidden
+
+    @is_listed.inplace.expression
+    @classmethod
+    def _is_listed_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.confirmed_at.is_not(None), cls.hidden.is_(False))
 
 
 class Publication(db.Model):

@@ -15,6 +15,15 @@ def current_version() -> int:
     return version or 0
 
 
+def current_stamp() -> tuple[int, object]:
+    """(version, when it last changed): a version that went back to an earlier number after the tables
+    were emptied still differs from the stamp a process saw before."""
+    row = db.session.execute(
+        select(CorpusVersion.version, CorpusVersion.changed_at).where(CorpusVersion.id == 1)
+    ).first()
+    return (row.version or 0, row.changed_at) if row is not None else (0, None)
+
+
 def bump_version() -> None:
     """Record, inside the caller's transaction, that profiles changed."""
     result = db.session.execute(

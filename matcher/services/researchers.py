@@ -288,13 +288,25 @@ def create_centre(researcher: Researcher, values: dict) -> ResearchCentre:
         raise CentreNameTaken(values["name"]) from None
 
 
+def _touch_listed_members(centre: ResearchCentre) -> None:
+    """The centre's name is part of its listed members' public profiles (the directory searches it)."""
+    listed = [member for member in centre.members if member.is_listed]
+    for member in listed:
+        member.updated_at = utcnow()
+    if listed:
+        corpus.bump_version()
+
+
 def update_centre(researcher: Researcher, centre: ResearchCentre, values: dict) -> ResearchCentre:
     """Save a centre's profile, edited by one of its members."""
 
     def operation() -> ResearchCentre:
         _check_centre_name(values["name"], exclude_id=centre.id)
+        renamed = values["name"] != centre.name
         for name in CENTRE_FIELDS:
             setattr(centre, name, values[name])
+        if renamed:
+            _touch_listed_members(centre)
         audit.record(actor(researcher), "centre.updated", "research_centre", centre.id)
         return centre
 
