@@ -164,3 +164,12 @@ def test_unconfirmed_registrations_are_not_indexed(db):
     result = matching.rank_problem(make_problem())
     assert {int(s.researcher_id) for s in result.suggestions} == {burglary.id, traffic.id}
     assert result.exclusions == []
+
+
+def test_model_version_names_the_index_and_tells_weightings_apart():
+    base = {"text": 0.6, "topics": 0.15, "help": 0.05, "distance": 0.1, "terms": 0.05, "capacity": 0.05}
+    index_version = "tfidf-sklearn1.9.1-907a3a44-c3e9ad7d1934"
+    one = matching.model_version(index_version, base)
+    other = matching.model_version(index_version, base | {"capacity": 0.06})
+    assert one != other and one.startswith(index_version)
+    assert len(one) <= Suggestion.model_version.type.length  # stored whole, never cut

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 import sklearn
+from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from matcher.ranking.analysis import Analyzer, count_fit, tfidf_matrix
@@ -66,8 +67,8 @@ class _Query:
     bridged_forms: dict[str, str]
 
 
-class TextIndex:
-    """TF-IDF cosine index over researcher documents (scikit-learn estimator conventions)."""
+class TextIndex(BaseEstimator):
+    """TF-IDF cosine index over researcher documents (a scikit-learn estimator: get_params, set_params, clone)."""
 
     def __init__(self, *, ngram_range=(1, 1), min_df=1, max_df=0.5, sublinear_tf=True,
                  extra_stop_words=DOMAIN_STOP_WORDS | GENERIC_WORDS, weights=DEFAULT_WEIGHTS, refit_share=0.2,

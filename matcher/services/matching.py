@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from collections.abc import Callable
@@ -117,6 +118,12 @@ def match_candidate(researcher: Researcher, active: int) -> ranking.MatchCandida
     )
 
 
+def model_version(index_version: str, weights: dict) -> str:
+    """The index version and a fingerprint of the blend weights (two weightings never look the same)."""
+    fingerprint = hashlib.sha256(repr(sorted(weights.items())).encode()).hexdigest()[:10]
+    return f"{index_version}|w-{fingerprint}"
+
+
 def blend_weights() -> ranking.BlendWeights:
     """The score weights from configuration."""
     return ranking.BlendWeights(**current_app.config["MATCH_WEIGHTS"])
@@ -182,7 +189,7 @@ def rank_problem(problem: Problem, k: int | None = None) -> RankingResult:
         suggestions=suggestions,
         exclusions=[(int(rid), reason) for rid, reason in exclusions],
         hits=hits,
-        model_version=f"{index.version_}|w={sorted(current_app.config['MATCH_WEIGHTS'].items())}"[:120],
+        model_version=model_version(index.version_, current_app.config["MATCH_WEIGHTS"]),
         strength=index.strength,
     )
 

@@ -229,3 +229,12 @@ def test_strength_needs_several_shared_words(profiles):
     one_word = index.query("gardening in the summer with speed", k=1)[0]
     many = index.query("Gun violence, shootings and group violence intervention with focused deterrence", k=1)[0]
     assert index.strength(one_word) < 0.5 <= index.strength(many)
+
+
+def test_scikit_learn_tools_can_read_set_and_clone_the_parameters(profiles):
+    from sklearn.base import clone
+    index = TextIndex(lsa_weight=0.1, max_df=0.9)
+    assert index.get_params()["lsa_weight"] == 0.1
+    copy = clone(index).set_params(max_df=1.0)
+    assert copy.get_params()["lsa_weight"] == 0.1 and copy.max_df == 1.0 and index.max_df == 0.9
+    assert len(copy.fit(profiles)) == len(profiles)
