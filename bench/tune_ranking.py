@@ -14,6 +14,7 @@ from matcher.ranking.blend import BlendWeights
 from matcher.ranking.evaluation import baseline_ranker, blended_ranker, evaluate_ranker, metrics_table, text_ranker
 from matcher.ranking.seed import load_held_out
 from matcher.ranking.text_index import TextIndex
+from matcher.services.geo import zip_point
 
 SEED_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "seed")
 
@@ -37,20 +38,13 @@ TEXT_CONFIGS: dict[str, dict] = {
 }
 
 
-def geocode(zip_code: str):
-    """Offline ZIP -> (lat, lon) for the blended rows."""
-    import zipcodes
-    rows = zipcodes.matching(zip_code)
-    return (float(rows[0]["lat"]), float(rows[0]["long"])) if rows else None
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--split", default="dev", choices=("dev", "test"))
     parser.add_argument("--only", nargs="*", help="configuration names to run (default: all)")
     parser.add_argument("--text", default="chosen: stemmed, LSA 50 x 0.3", help="text configuration for blends")
     args = parser.parse_args()
-    data = load_held_out(SEED_DIR, args.split, geocode)
+    data = load_held_out(SEED_DIR, args.split, zip_point)
     common = (data.profiles, data.queries, data.labels)
     rows = [evaluate_ranker("baseline: scikit-learn TF-IDF", *common, baseline_ranker(data.profiles))]
     for name, params in TEXT_CONFIGS.items():

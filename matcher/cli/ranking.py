@@ -19,6 +19,7 @@ from matcher.ranking.evaluation import (
 )
 from matcher.ranking.seed import HELD_OUT_FOLDER, SPLITS, SeedData, load_held_out, load_seed
 from matcher.ranking.text_index import TextIndex
+from matcher.services.geo import zip_point
 
 DEFAULT_SEED_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
                                 "seed")
@@ -61,16 +62,6 @@ def rank_command(profiles_path: str, queries_path: str, top: int) -> None:
         sys.exit(1)
 
 
-def _geocode(zip_code: str):
-    """Latitude and longitude of a ZIP code from the offline table, or None."""
-    try:
-        import zipcodes
-        rows = zipcodes.matching(zip_code)
-    except (ImportError, TypeError, ValueError):
-        return None
-    return (float(rows[0]["lat"]), float(rows[0]["long"])) if rows else None
-
-
 def _rows(data: SeedData, weights: BlendWeights | None, k: int):
     """Baseline, text-only and blended metrics on one labelled set."""
     index = TextIndex().fit(data.profiles)
@@ -90,11 +81,11 @@ def _rows(data: SeedData, weights: BlendWeights | None, k: int):
 def evaluate_command(seed_dir: str, k: int) -> None:
     """Print ranking metrics: seed labels, then the held-out set's development and test splits."""
     weights = BlendWeights(**current_app.config["MATCH_WEIGHTS"]) if has_app_context() else None
-    index, rows = _rows(load_seed(seed_dir, _geocode), weights, k)
+    index, rows = _rows(load_seed(seed_dir, zip_point), weights, k)
     click.echo(metrics_table(rows, f"Seed relevance labels ({index.version_})"))
     if os.path.isdir(os.path.join(seed_dir, HELD_OUT_FOLDER)):
         for split in SPLITS:
-            data = load_held_out(seed_dir, split, _geocode)
+            data = load_held_out(seed_dir, split, zip_point)
             _, rows = _rows(data, weights, k)
             name = "development (tune on this)" if split == "dev" else "test (judge on this)"
             click.echo("\n" + metrics_table(rows, f"Held-out set, {name}: {len(data.profiles)} researchers"))

@@ -34,8 +34,13 @@ JOINED_SUFFIXES = frozenset({"in", "ins", "up", "ups", "out", "outs", "by", "on"
 MIN_LETTERS = 2
 
 
+# Unicode hyphens become "-" (so "break‐ins" is one word); the soft hyphen disappears.
+HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2212": "-", "\u00ad": ""})
+
+
 def _strip_accents(run: re.Match) -> str:
-    return "".join([c for c in unicodedata.normalize("NFKD", run.group()) if not unicodedata.combining(c)])
+    folded = unicodedata.normalize("NFKD", run.group().translate(HYPHENS))
+    return "".join([c for c in folded if not unicodedata.combining(c)])
 
 
 def fold(text: str) -> str:
@@ -72,6 +77,10 @@ def _has_letters(part: str) -> bool:
     return sum(c.isalpha() for c in part) >= MIN_LETTERS
 
 
+def _has_digits(word: str) -> bool:
+    return any(c.isdigit() for c in word)
+
+
 class Analyzer:
     """Text -> index terms: words, affixes joined, numbers and stop words dropped, stemmed, n-grams (picklable)."""
 
@@ -99,22 +108,31 @@ class Analyzer:
         return terms
 
     def _analyse_word(self, word: str) -> tuple[str, ...]:
+        return tuple(term for term, _ in self.word_parts(word))
+
+    def word_parts(self, word: str) -> list[tuple[str, str]]:
+        """(term, the part of the word it came from) for one folded word: "9-officer" -> [("offic", "officer")]."""
         parts = join_affixes(word.split("-")) if "-" in word else [word]
-        kept = [americanise(p) for p in parts if p not in self.stop_words and _has_letters(p)]
-        if not self.stem:
-            return tuple(kept)
-        return tuple(stemmer().stemWords(kept))
+        kept = [p for p in parts if p not in self.stop_words and _has_letters(p)]
+        spelled = [americanise(p) for p in kept]
+        terms = stemmer().stemWords(spelled) if self.stem else spelled
+        return list(zip(terms, kept, strict=True))
 
     def unigrams(self, text: str) -> list[str]:
         """The single-word terms of a text, in order."""
         return list(chain.from_iterable(map(self.word_terms, words(text))))
 
     def surface_forms(self, text: str) -> dict[str, str]:
-        """Each term of a text mapped to the first word that produced it (for showing terms to people)."""
+        """Each term of a text mapped to the first word that produced it, or, for a hyphenated word with a
+        number in it, to its own part ("16-hour" shows as "hour"): for showing terms to people."""
         forms: dict[str, str] = {}
         for word in words(text):
-            for term in self.word_terms(word):
-                forms.setdefault(term, word)
+            if "-" not in word:
+                for term in self.word_terms(word):
+                    forms.setdefault(term, word)
+                continue
+            for term, part in self.word_parts(word):
+                forms.setdefault(term, part if _has_digits(word) else word)
         return forms
 
     def __call__(self, text: str) -> list[str]:

@@ -58,14 +58,13 @@ def weighted_score(parts: dict[str, float], weights: BlendWeights) -> float:
 
 
 def blend(problem: ProblemFacts, candidates: list[MatchCandidate], text_scores: dict[str, float],
-          weights: BlendWeights = BlendWeights(), k: int | None = None, text_scale: float | None = None,
+          weights: BlendWeights = BlendWeights(), k: int | None = None,
           ) -> tuple[list[Suggestion], list[tuple[str, str]]]:
     """Rank candidates for a problem: (suggestions best first, [(researcher id, exclusion reason)]).
 
     text_scores holds the text score per researcher id (missing = 0). Raw scores are small and would be
-    swamped by the 0/1 structured parts, so the text part is divided by text_scale: the index's score of a
-    typical strong match (`TextIndex.reference_`), the same for every problem; without one, by the best
-    eligible candidate's score (measured against each other in bench/RANKING.md).
+    swamped by the 0/1 structured parts, so the text part is the score divided by the best eligible
+    candidate's (measured against a corpus-calibrated scale in bench/RANKING.md: the relative scale won).
     """
     eligible, exclusions = [], []
     for candidate in candidates:
@@ -74,7 +73,7 @@ def blend(problem: ProblemFacts, candidates: list[MatchCandidate], text_scores: 
             exclusions.append((candidate.researcher_id, reason))
         else:
             eligible.append(candidate)
-    scale = text_scale or max((text_scores.get(c.researcher_id, 0.0) for c in eligible), default=0.0)
+    scale = max((text_scores.get(c.researcher_id, 0.0) for c in eligible), default=0.0)
     suggestions = []
     for candidate in eligible:
         parts = score_parts(candidate, problem, text_scores.get(candidate.researcher_id, 0.0), scale)

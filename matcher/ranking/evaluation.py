@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from matcher.ranking.documents import ProblemQuery, ResearcherProfile
+from matcher.ranking.documents import ProblemQuery, ResearcherProfile, publication_text
 from matcher.ranking.metrics import ndcg_at_k, pairwise_loss, precision_at_k, reciprocal_rank
 
 Ranker = Callable[[ProblemQuery], Sequence[tuple[str, float]]]
@@ -63,7 +63,7 @@ def metrics_table(rows: Sequence[MetricsRow], title: str = "") -> str:
 
 def plain_text(profile: ResearcherProfile) -> str:
     """A profile's own words, unweighted: statement, keywords, publication titles and abstracts."""
-    papers = " ".join(f"{p.title}. {p.abstract}" for p in profile.publications)
+    papers = " ".join(publication_text(p) for p in profile.publications)
     return f"{profile.statement}\n{', '.join(profile.keywords)}\n{papers}"
 
 
@@ -87,15 +87,12 @@ def text_ranker(index) -> Ranker:
     return lambda query: [(h.researcher_id, h.score) for h in index.query(query, k=None, explain=False)]
 
 
-def blended_ranker(index, candidates, facts_of: Mapping, weights=None, calibrated: bool = False) -> Ranker:
+def blended_ranker(index, candidates, facts_of: Mapping, weights=None) -> Ranker:
     """A ranker blending text with structured fit; excluded researchers are left out."""
     from matcher.ranking.blend import BlendWeights, blend
 
-    scale = index.reference_ if calibrated else None
-
     def rank(query: ProblemQuery) -> list[tuple[str, float]]:
-        suggestions, _ = blend(facts_of[query.id], candidates, index.scores(query), weights or BlendWeights(),
-                               text_scale=scale)
+        suggestions, _ = blend(facts_of[query.id], candidates, index.scores(query), weights or BlendWeights())
         return [(s.researcher_id, s.score) for s in suggestions]
 
     return rank

@@ -22,10 +22,13 @@ GENERIC_WORDS: frozenset[str] = frozenset("""
     made tell told tried try trying able good better best big said say says seen see come came put take
     took including include includes included based different various total per percent ago today
     currently current right left away start started end ended want wanted looking look looked
-    square happen happens happened change changes changed reason reasons share shares shared notes number
-    numbers high higher highest low lower learn learned lost sent send actually long longer short small
-    large lots kind kinds sure maybe often usually
+    square happen happens happened reason reasons notes number numbers lost sent send actually long longer
+    short lots kind kinds sure maybe often usually people
+    don doesn didn won isn aren wasn weren couldn shouldn wouldn haven hasn hadn ll ve ain
 """.split())
+
+# scikit-learn's English stop words name some subjects of this domain: keep those words in the index.
+SUBJECT_WORDS_IN_ENGLISH_STOP_LIST: frozenset[str] = frozenset({"fire", "call", "system", "serious", "empty", "bill"})
 
 
 class Bridges:

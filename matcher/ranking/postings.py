@@ -58,21 +58,6 @@ class Postings:
                  for block in self.blocks]
         return parts[0] if len(parts) == 1 else np.concatenate(parts) if parts else np.zeros(0, np.float32)
 
-    def all_scores(self, columns: np.ndarray, weights: np.ndarray, live: np.ndarray
-                   ) -> tuple[np.ndarray, np.ndarray]:
-        """(rows, scores) of every live row with a positive score, rows ascending."""
-        scores = self.dense_scores(columns, weights)
-        rows = np.flatnonzero((scores > 0) & live)
-        return rows, scores[rows].astype(np.float64)
-
-    def top_scores(self, columns: np.ndarray, weights: np.ndarray, dead: np.ndarray, k: int
-                   ) -> tuple[np.ndarray, np.ndarray]:
-        """(rows, scores) of the live rows scoring at least the k-th best (and above 0), rows ascending.
-
-        Ties at the k-th score are all kept (the caller breaks them by id); no sort of all rows.
-        """
-        return top_rows(self.dense_scores(columns, weights), dead, k)
-
 
 def top_rows(scores: np.ndarray, dead: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """(rows, scores) of the live rows scoring at least the k-th best (and above 0), rows ascending.

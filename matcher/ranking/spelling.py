@@ -14,9 +14,8 @@ _ISE_WORDS = frozenset("""
     advise arise chastise circumcise clockwise comprise compromise concise demise despise devise disguise
     enterprise excise exercise expertise franchise improvise incise likewise merchandise noise otherwise
     paradise poise praise precise premise promise raise reprise revise rise supervise surmise surprise
-    televise treatise wise analysis paralysis emphasis crisis
+    televise treatise wise cruise bruise appraise crise
 """.split())
-_ISE_STEMS = tuple(sorted(_ISE_WORDS))
 
 # Whole-word stems whose British form differs in the middle (the ending is kept: "neighbourhoods").
 _PREFIXES = {
@@ -36,6 +35,14 @@ def americanise(word: str) -> str:
     """The American spelling of one lower-cased word (unchanged when it has none)."""
     if _PREFIX.match(word):
         word = _PREFIX.sub(lambda m: _PREFIXES[m.group(1)], word, count=1)
-    if ("is" in word or "ys" in word) and not word.startswith(_ISE_STEMS):
-        word = _ISE.sub(lambda m: ("iz" if m.group(1) == "is" else "yz") + m.group(2), word)
+    if "is" in word or "ys" in word:
+        word = _ISE.sub(_ize, word)
     return word
+
+
+def _ize(match: re.Match) -> str:
+    """-ise/-yse and their endings as -ize/-yze, unless the word's root is spelled -ise in America too."""
+    root = match.string[:match.start()] + match.group(1) + "e"
+    if root in _ISE_WORDS:
+        return match.group(0)
+    return ("iz" if match.group(1) == "is" else "yz") + match.group(2)

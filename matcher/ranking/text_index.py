@@ -12,6 +12,8 @@ import sklearn
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
+from matcher import taxonomy
+from matcher.ranking import calibration
 from matcher.ranking.analysis import Analyzer, count_fit, tfidf_matrix
 from matcher.ranking.documents import (
     DocumentWeights,
@@ -22,17 +24,20 @@ from matcher.ranking.documents import (
     publication_text,
     researcher_document,
 )
-from matcher.ranking.expansions import DOMAIN_STOP_WORDS, GENERIC_WORDS, Bridges
+from matcher.ranking.expansions import (
+    DOMAIN_STOP_WORDS,
+    GENERIC_WORDS,
+    SUBJECT_WORDS_IN_ENGLISH_STOP_LIST,
+    Bridges,
+)
 from matcher.ranking.explanations import BestPublication, best_publications, named_terms, term_shares
 from matcher.ranking.postings import Postings, top_k, top_rows
 from matcher.ranking.semantic import LatentSpace, PaperEvidence
 from matcher.ranking.vectors import EMPTY, tfidf_vector
 
 DEFAULT_WEIGHTS = DocumentWeights()
+SUBJECT_LABELS = " ".join(label for _, label in taxonomy.TOPICS + taxonomy.METHODS)
 MERGE_RECENT_ROWS = 2048
-CALIBRATION_QUERIES = 50
-FALLBACK_REFERENCE = 0.3
-EVIDENCE_TERMS = 5  # shared index terms a strong match has at least (one rare shared word is no evidence)
 
 
 def _sorted_csc(matrix: sp.spmatrix) -> sp.csc_matrix:
@@ -55,7 +60,7 @@ class TextHit:
     terms: list[tuple[str, float]]
     best_publication: BestPublication | None = None
     related: list[tuple[str, float]] = field(default_factory=list)
-    shared_terms: int = 0
+    n_subject_terms: int = 0
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,7 @@ class TextIndex(BaseEstimator):
 
     def new_analyzer(self) -> Analyzer:
         """The analyser used at fit, at query time and for explanations."""
-        stop = ENGLISH_STOP_WORDS | frozenset(self.extra_stop_words or ())
+        stop = (ENGLISH_STOP_WORDS - SUBJECT_WORDS_IN_ENGLISH_STOP_LIST) | frozenset(self.extra_stop_words or ())
         return Analyzer(stop, self.ngram_range, self.stem)
 
     def _new_vectorizer(self, min_df, max_df) -> TfidfVectorizer:
@@ -125,7 +130,9 @@ class TextIndex(BaseEstimator):
 
     def fit(self, profiles: Iterable[ResearcherProfile]) -> TextIndex:
         """Build the index from scratch over the given profiles."""
-        self.ids_, self.publications_, self._paper_texts, self._calibration_texts = [], [], [], []
+        self.ids_, self.publications_, self._paper_texts = [], [], []
+        self._calibration = calibration.CalibrationSample()
+        self.subject_terms_: set[str] = set()
         self._corpus_hash = hashlib.sha256()
         self.blocks_ = [self._fit_matrix(profiles)]
         self.bridges_ = Bridges(self.analyzer_) if self.bridges and self.analyzer_ is not None else None
@@ -140,7 +147,8 @@ class TextIndex(BaseEstimator):
         self.live_ = np.ones(len(self.ids_), dtype=bool)
         self._dead = np.empty(0, dtype=np.int64)
         self.postings_ = Postings(self.blocks_)
-        self.reference_ = self._reference_score()
+        self.subject_terms_ |= set(self.analyzer_.unigrams(SUBJECT_LABELS)) if self.analyzer_ else set()
+        self.reference_ = calibration.reference_score(self._calibration, self._best_other_score)
         self.n_fitted_, self.n_changed_ = len(self.ids_), 0
         params = repr((self.analyzer_, self.settings_, self.sublinear_tf, "smooth-idf-l2", self.bridges,
                        self.lsa_components, self.lsa_weight, self.publication_weight))
@@ -148,36 +156,29 @@ class TextIndex(BaseEstimator):
         self._prefix = f"tfidf-sklearn{sklearn.__version__}-{settings}"
         return self
 
-    def _reference_score(self) -> float:
-        """The text score of a typical strong match: the median best score that a publication of one
-        researcher (a problem-sized text about exactly their work) gets among the other researchers."""
-        if not self._calibration_texts:
-            return FALLBACK_REFERENCE
-        step = max(1, len(self._calibration_texts) // CALIBRATION_QUERIES)
-        best = []
-        for row, text in self._calibration_texts[::step][:CALIBRATION_QUERIES]:
-            scores, _ = self._dense_scores(self._prepare(text))
-            scores[row] = 0.0
-            best.append(float(scores.max()) if len(scores) else 0.0)
-        reference = float(np.median(best))
-        return reference if reference > 0 else FALLBACK_REFERENCE
+    def _best_other_score(self, row: int, text: str) -> float:
+        scores, _ = self._dense_scores(self._prepare(text))
+        scores[row] = 0.0
+        return float(scores.max()) if len(scores) else 0.0
 
     def calibrated(self, score: float) -> float:
         """A text score on a scale that means the same for every problem: 1 = a typical strong match."""
         return min(1.0, max(0.0, score / self.reference_))
 
     def strength(self, hit: TextHit) -> float:
-        """How strong a text match is, 0-1, comparable across problems: the calibrated score, discounted
-        when fewer than EVIDENCE_TERMS index terms are shared (a three-word query scores high on one word)."""
-        return self.calibrated(hit.score) * min(1.0, hit.shared_terms / EVIDENCE_TERMS)
+        """How strong a text match is, 0-1, comparable across problems (see calibration.strength)."""
+        return calibration.strength(hit.score, self.reference_, hit.n_subject_terms)
 
     def _remember(self, profile: ResearcherProfile, document: str) -> None:
         self.ids_.append(profile.id)
         self.publications_.append(tuple(profile.publications) if self.keep_publications else ())
         if self.publication_weight > 0:
             self._paper_texts.append([publication_text(p) for p in profile.publications])
-        if profile.publications and len(self._calibration_texts) < CALIBRATION_QUERIES * 4:
-            self._calibration_texts.append((len(self.ids_) - 1, publication_text(profile.publications[0])))
+        if profile.publications:
+            self._calibration.offer(len(self.ids_) - 1, publication_text(profile.publications[0]))
+        if self.analyzer_ is not None:  # words researchers use to name subjects: what explanations may show
+            titles = " ".join(p.title for p in profile.publications)
+            self.subject_terms_.update(self.analyzer_.unigrams(f"{' '.join(profile.keywords)} {titles}"))
         self._corpus_hash.update(f"{profile.id}\0{document}\n".encode())
 
     @property
@@ -201,6 +202,8 @@ class TextIndex(BaseEstimator):
         profiles = list(profiles)
         if not profiles:
             return self
+        if len({p.id for p in profiles}) != len(profiles):
+            raise ValueError("Each researcher id may appear only once in the profiles.")
         self.remove(p.id for p in profiles if p.id in self.row_of_)
         documents = []
         for profile in profiles:
@@ -296,10 +299,14 @@ class TextIndex(BaseEstimator):
             if explain and with_publications and self.keep_publications else [None] * len(hit_rows)
         hits = []
         for row, score, paper in zip(hit_rows.tolist(), hit_scores.tolist(), papers, strict=True):
-            row_shares = shares.get(row, [])
+            row_shares = [(term, share) for term, share in shares.get(row, []) if self._is_subject(term)]
             terms, related = named_terms(row_shares, query.own_forms, query.bridged_forms)
             hits.append(TextHit(self.ids_[row], float(score), terms, paper, related, len(row_shares)))
         return hits + self._zero_hits(rows, k - len(hits))
+
+    def _is_subject(self, term: str) -> bool:
+        """Whether researchers use the term (every word of an n-gram) in keywords, titles or topic names."""
+        return all(part in self.subject_terms_ for part in term.split(" "))
 
     def _zero_hits(self, scored_rows: np.ndarray, wanted: int) -> list[TextHit]:
         """Fill with researchers sharing no term, in id order (only reached when fewer than k scored)."""

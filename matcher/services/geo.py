@@ -44,6 +44,12 @@ def lookup_zip(code: str) -> ZipPlace | None:
     )
 
 
+def zip_point(code: str) -> tuple[float, float] | None:
+    """(latitude, longitude) of a ZIP code, or None: the geocoder the ranking's seed loader takes."""
+    place = lookup_zip(code)
+    return None if place is None else (place.latitude, place.longitude)
+
+
 def zip_problem(code: str, state: str) -> str | None:
     """A message for the user when a ZIP is malformed, unknown or in another state; else None."""
     code = (code or "").strip()

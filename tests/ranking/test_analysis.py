@@ -5,7 +5,7 @@ import scipy.sparse as sp
 from matcher.ranking import analysis
 from matcher.ranking.analysis import Analyzer, fold, words
 from matcher.ranking.documents import ResearcherProfile, researcher_document
-from matcher.ranking.postings import Postings
+from matcher.ranking.postings import Postings, top_rows
 from matcher.ranking.text_index import TextIndex
 
 TEXTS = [
@@ -130,10 +130,31 @@ def test_top_scores_contain_the_exact_top_k(k):
     dense = np.vstack([b.toarray() for b in blocks])
     columns, weights = np.array([1, 4, 9, 14]), np.array([0.5, 0.2, 0.7, 0.1])
     dead = np.array([2, 41])
-    rows, scores = Postings(blocks).top_scores(columns, weights, dead, k)
+    rows, scores = top_rows(Postings(blocks).dense_scores(columns, weights), dead, k)
     brute = dense[:, columns] @ weights
     brute[dead] = 0
     best = np.sort(brute[brute > 0])[::-1][:k]
     assert np.allclose(np.sort(scores)[::-1][:k], best, atol=1e-6)
     assert np.allclose(scores, brute[rows], atol=1e-6)
     assert not set(rows.tolist()) & set(dead.tolist())
+
+
+@pytest.mark.parametrize("british, american", [
+    ("supervising", "supervising"), ("advising", "advising"), ("crises", "crises"), ("cruise", "cruise"),
+    ("emphasise", "emphasize"), ("organising", "organizing"), ("analysed", "analyzed"),
+])
+def test_spelling_follows_the_root_not_the_whole_word(british, american):
+    from matcher.ranking.spelling import americanise
+    assert americanise(british) == american
+
+
+def test_unicode_hyphens_join_words_and_soft_hyphens_vanish():
+    analyse = TextIndex().new_analyzer()
+    assert analyse("break\u2010ins call\u2011ins re\u2011entry soft\u00adware") == \
+        analyse("break-ins call-ins re-entry software")
+
+
+def test_numbers_inside_hyphenated_words_are_not_shown():
+    forms = TextIndex().new_analyzer().surface_forms("a 9-officer agency, 16-hour shifts, near-repeat, don't")
+    assert forms["offic"] == "officer" and forms["hour"] == "hour" and "near-repeat" in forms.values()
+    assert "don" not in forms
