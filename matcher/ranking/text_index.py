@@ -10,7 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 import sklearn
 from sklearn.base import BaseEstimator
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matcher import taxonomy
 from matcher.ranking import calibration
@@ -24,15 +24,11 @@ from matcher.ranking.documents import (
     publication_text,
     researcher_document,
 )
-from matcher.ranking.expansions import (
-    DOMAIN_STOP_WORDS,
-    GENERIC_WORDS,
-    SUBJECT_WORDS_IN_ENGLISH_STOP_LIST,
-    Bridges,
-)
+from matcher.ranking.expansions import Bridges
 from matcher.ranking.explanations import BestPublication, best_publications, named_terms, term_shares
 from matcher.ranking.postings import Postings, top_k, top_rows
 from matcher.ranking.semantic import LatentSpace, PaperEvidence
+from matcher.ranking.stopwords import DOMAIN_STOP_WORDS, GENERIC_WORDS, stop_words
 from matcher.ranking.vectors import EMPTY, tfidf_vector
 
 DEFAULT_WEIGHTS = DocumentWeights()
@@ -96,8 +92,7 @@ class TextIndex(BaseEstimator):
 
     def new_analyzer(self) -> Analyzer:
         """The analyser used at fit, at query time and for explanations."""
-        stop = (ENGLISH_STOP_WORDS - SUBJECT_WORDS_IN_ENGLISH_STOP_LIST) | frozenset(self.extra_stop_words or ())
-        return Analyzer(stop, self.ngram_range, self.stem)
+        return Analyzer(stop_words(self.extra_stop_words), self.ngram_range, self.stem)
 
     def _new_vectorizer(self, min_df, max_df) -> TfidfVectorizer:
         """A scikit-learn vectorizer with the same analyser and settings (for baselines and tests)."""
