@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import login_user, logout_user
 
@@ -53,7 +55,16 @@ def index():
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only follow `next` to a path on this site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    """Only follow `next` to a path on this site: no scheme, no host, no control characters or spaces.
+
+    Browsers drop tabs and line breaks from a URL, so "/<tab>/evil.example" would become "//evil.example",
+    and a line break in a Location header is refused by the server (a 500): any such target is ignored.
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if not target.isprintable() or " " in target or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from matcher.models import Coordinator
@@ -65,6 +66,16 @@ def test_next_only_follows_local_paths(client, coordinator):
     assert sign_in(client, query_string={"next": "/coordinators/reports"}).location.endswith("/coordinators/reports")
     client.post("/coordinators/sign-out")
     assert sign_in(client, query_string={"next": "//evil.example/"}).location.endswith("/coordinators/")
+
+
+@pytest.mark.parametrize("target", [
+    "/\t/evil.example", "/\n/x", "/\r\nSet-Cookie: x=1", "/ /evil.example", "/\\evil.example",
+    "https://evil.example/", "/\x7f/evil.example", "/\u2028/evil.example",
+])
+def test_next_with_control_characters_or_a_host_goes_to_the_workspace(client, coordinator, target):
+    response = sign_in(client, query_string={"next": target})
+    assert response.status_code == 302
+    assert response.location == "/coordinators/"
 
 
 def test_repeated_failures_on_one_account_are_slowed_down(client, coordinator):
