@@ -23,6 +23,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     load_config(app, config)
     trust_proxies(app)
     configure_logging(app)
+    register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
@@ -60,6 +61,13 @@ def configure_logging(app: Flask) -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     app.logger.handlers[:] = [handler]
     app.logger.setLevel(logging.DEBUG if app.debug else logging.INFO)
+
+
+def register_converters(app: Flask) -> None:
+    """URL converters, before any route is added: `<int:…>` holds only ids the database can store."""
+    from matcher import converters
+
+    converters.init_app(app)
 
 
 def register_extensions(app: Flask) -> None:
