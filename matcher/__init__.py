@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from urllib.parse import urlsplit
 
 from flask import Flask
 
-from matcher.config import DEV_SECRET_KEY, Config
+from matcher.config import DEV_SECRET_KEY, DEV_SITE_URL, Config
 
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
@@ -44,6 +45,25 @@ def load_config(app: Flask, config: type[Config] | dict | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
     if app.config["ENV_NAME"] == "production" and app.config["SECRET_KEY"] in ("", DEV_SECRET_KEY):
         raise RuntimeError("Set SECRET_KEY to a long random value before running in production.")
+    apply_site_url(app)
+
+
+def apply_site_url(app: Flask) -> None:
+    """Check SITE_URL (required in production, else the address `make run` serves) and trust only its host."""
+    production = app.config["ENV_NAME"] == "production"
+    site = (app.config.get("SITE_URL") or "").strip().rstrip("/")
+    if not site:
+        if production:
+            raise RuntimeError("Set SITE_URL to the site's public address (e.g. https://partners.example.org) "
+                               "before running in production: every e-mailed link is built from it.")
+        site = DEV_SITE_URL
+    parts = urlsplit(site)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise RuntimeError(f"SITE_URL must look like https://partners.example.org, not {site!r}.")
+    app.config["SITE_URL"] = site
+    if not app.config.get("TRUSTED_HOSTS"):
+        loopback = [] if production else ["127.0.0.1", "localhost"]
+        app.config["TRUSTED_HOSTS"] = list(dict.fromkeys([parts.hostname, *loopback]))
 
 
 def trust_proxies(app: Flask) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 
 DEV_SECRET_KEY = "dev-only-not-secret"
+# Where `make run` serves the site: the base of e-mailed links in development when SITE_URL is not set.
+DEV_SITE_URL = "http://127.0.0.1:5000"
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -41,7 +43,11 @@ class Config:
     COORDINATOR_EMAILS = [
         e.strip() for e in os.environ.get("COORDINATOR_EMAILS", "").split(",") if e.strip()
     ]
+    # The only base of links in e-mails (never the request's Host); required in production.
     SITE_URL = os.environ.get("SITE_URL", "")
+    # Host names the site answers to (others get 400); by default SITE_URL's host (and, outside production,
+    # 127.0.0.1 and localhost).
+    TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None
 
     # Sessions and cookies.
     SESSION_COOKIE_HTTPONLY = True
@@ -98,5 +104,6 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     MAIL_SERVER = ""
+    SITE_URL = "http://localhost"
     SESSION_COOKIE_SECURE = False
     COORDINATOR_EMAILS = ["coordinators@example.org"]

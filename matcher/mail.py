@@ -5,6 +5,7 @@ from __future__ import annotations
 import smtplib
 from datetime import timedelta
 from email.message import EmailMessage
+from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from sqlalchemy import select, update
@@ -120,10 +121,10 @@ def _as_email(message: OutboxMessage, sender: str) -> EmailMessage:
 
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute link for e-mails, using SITE_URL when set (behind a proxy)."""
-    from flask import url_for
-
+    """An absolute link for e-mails, built from SITE_URL alone: never from the request's Host header."""
     site = current_app.config.get("SITE_URL")
-    if site:
-        return site.rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
+    if not site:
+        raise RuntimeError("SITE_URL is not set: e-mailed links cannot be built.")
+    parts = urlsplit(site)
+    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme)
+    return adapter.build(endpoint, values, force_external=True)

@@ -37,7 +37,8 @@ def test_production_refuses_the_development_secret_key():
 
 def test_production_starts_with_a_real_secret_key():
     app = create_app(
-        type("Prod", (Config,), {"ENV_NAME": "production", "SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+        type("Prod", (Config,), {"ENV_NAME": "production", "SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                                 "SITE_URL": "https://partners.example.org"})
     )
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
 

@@ -23,9 +23,20 @@ def server_of(url: str) -> str:
     return url.rsplit("/", 1)[0]
 
 
+# Production refuses to start without SITE_URL, which bench/serve.py's site_env leaves empty: until it sets one,
+# the benchmarks run with site_env wrapped to give the loopback address they talk to.
+WITH_SITE_URL = """
+import runpy, sys
+import bench.serve as serve
+plain = serve.site_env
+serve.site_env = lambda *args: {**plain(*args), "SITE_URL": "http://127.0.0.1"}
+runpy.run_module(sys.argv.pop(1), run_name="__main__")
+"""
+
+
 def run_bench(module: str, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", module, "--server", server_of(os.environ["TEST_DATABASE_URL"]), *args],
+        [sys.executable, "-c", WITH_SITE_URL, module, "--server", server_of(os.environ["TEST_DATABASE_URL"]), *args],
         cwd=ROOT, capture_output=True, text=True, timeout=900,
     )
 
