@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
-from matcher.config import DEV_SECRET_KEY, DEV_SITE_URL, Config
+from matcher.config import DEV_SECRET_KEY, DEV_SITE_URL, MIN_PRODUCTION_KEY_BYTES, Config
 
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
@@ -43,9 +43,41 @@ def load_config(app: Flask, config: type[Config] | dict | None) -> None:
         os.makedirs(app.instance_path, exist_ok=True)
         path = os.path.join(app.instance_path, "matcher.sqlite3")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
-    if app.config["ENV_NAME"] == "production" and app.config["SECRET_KEY"] in ("", DEV_SECRET_KEY):
-        raise RuntimeError("Set SECRET_KEY to a long random value before running in production.")
+    apply_secret_key(app)
     apply_site_url(app)
+
+
+def apply_secret_key(app: Flask) -> None:
+    """A real SECRET_KEY everywhere but debug and tests: from the environment, else (outside production) the
+    instance folder's secret_key file; at least MIN_PRODUCTION_KEY_BYTES in production."""
+    key = app.config.get("SECRET_KEY") or ""
+    if key == DEV_SECRET_KEY:
+        key = ""
+    if app.config["ENV_NAME"] == "production":
+        if len(key.encode()) < MIN_PRODUCTION_KEY_BYTES:
+            raise RuntimeError(f"Set SECRET_KEY to a random value of at least {MIN_PRODUCTION_KEY_BYTES} bytes "
+                               "before running in production, e.g. python3 -c 'import secrets; "
+                               "print(secrets.token_hex(32))'.")
+        return
+    if not key:
+        key = read_secret_key_file(app)
+    if not key:
+        if not (app.debug or app.testing):
+            raise RuntimeError(
+                "Set SECRET_KEY, or run `make run` once to write a random one into instance/secret_key. The "
+                "published development key is only used by `flask --debug run` and the tests.")
+        key = DEV_SECRET_KEY
+    app.config["SECRET_KEY"] = key
+
+
+def read_secret_key_file(app: Flask) -> str:
+    """The key in SECRET_KEY_FILE (by default instance/secret_key), or '' when there is none."""
+    path = app.config.get("SECRET_KEY_FILE") or os.path.join(app.instance_path, "secret_key")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read().strip()
+    except FileNotFoundError:
+        return ""
 
 
 def apply_site_url(app: Flask) -> None:

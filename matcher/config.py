@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 
+# Published in the repository: signs nothing outside `flask --debug run` and the tests.
 DEV_SECRET_KEY = "dev-only-not-secret"
+# The shortest SECRET_KEY production accepts, in bytes.
+MIN_PRODUCTION_KEY_BYTES = 32
 # Where `make run` serves the site: the base of e-mailed links in development when SITE_URL is not set.
 DEV_SITE_URL = "http://127.0.0.1:5000"
 
@@ -28,7 +31,9 @@ class Config:
     """Production-capable settings; every value can be set from the environment."""
 
     ENV_NAME = os.environ.get("MATCHER_ENV", "development")
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    # Without SECRET_KEY, development reads instance/secret_key (`make run` writes one on first run).
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    SECRET_KEY_FILE = os.environ.get("SECRET_KEY_FILE", "")  # default: secret_key in the instance folder
     SQLALCHEMY_DATABASE_URI = _normalise_database_url(os.environ.get("DATABASE_URL", ""))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 1024 * 1024))

@@ -16,7 +16,7 @@ def make_test_app(**overrides):
 
 def test_default_database_is_sqlite_file_in_instance_folder(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    app = create_app(type("NoUrl", (Config,), {"SQLALCHEMY_DATABASE_URI": ""}))
+    app = create_app(type("NoUrl", (Config,), {"SQLALCHEMY_DATABASE_URI": "", "SECRET_KEY": "k" * 64}))
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     assert uri.startswith("sqlite:///")
     assert uri.endswith("instance/matcher.sqlite3")
