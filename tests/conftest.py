@@ -171,11 +171,14 @@ def limited_app(tmp_path):
 def as_researcher(client, researcher_id: int) -> None:
     """Make the client a signed-in researcher, as following the e-mailed link would."""
     from matcher.extensions import login_manager
+    from matcher.models import Researcher
 
     with client.application.test_request_context(environ_base=client.environ_base):
         identifier = login_manager._session_identifier_generator()  # what "strong" protection checks
+    with client.application.app_context():
+        identity = _db.session.get(Researcher, researcher_id).get_id()
     with client.session_transaction() as session:
-        session["_user_id"] = f"researcher:{researcher_id}"
+        session["_user_id"] = identity
         session["researcher_session_expires"] = time.time() + 3600
         session["_fresh"] = True
         session["_id"] = identifier

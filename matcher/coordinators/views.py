@@ -5,9 +5,9 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
-from matcher.auth import coordinator_required
+from matcher.auth import coordinator_required, is_coordinator
 from matcher.coordinators import bp
 from matcher.coordinators.forms import SignInForm
 from matcher.services import accounts, coordination, reports
@@ -37,7 +37,9 @@ def sign_in():
 
 @bp.post("/sign-out")
 def sign_out():
-    """End the coordinator's session."""
+    """End the coordinator's sessions: this one and any copy of its cookie."""
+    if is_coordinator():
+        accounts.end_sessions(current_user._get_current_object())
     logout_user()
     session.clear()
     flash("You are signed out.")

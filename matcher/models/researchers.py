@@ -9,7 +9,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.extensions import db
-from matcher.models.types import SlugList, utcnow
+from matcher.models.types import SlugList, new_nonce, utcnow
 
 
 class ResearchCentre(db.Model):
@@ -78,6 +78,8 @@ class Researcher(UserMixin, db.Model):
     sample_key: Mapped[str | None] = mapped_column(String(20), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # In every session's identity; changed at sign-out to end them all.
+    session_nonce: Mapped[str] = mapped_column(String(32), default=new_nonce)
 
     centre: Mapped[ResearchCentre | None] = relationship(back_populates="members", foreign_keys=[centre_id])
     publications: Mapped[list[Publication]] = relationship(
@@ -88,8 +90,8 @@ class Researcher(UserMixin, db.Model):
     )
 
     def get_id(self) -> str:
-        """Session identity for Flask-Login, distinct from coordinators'."""
-        return f"researcher:{self.id}"
+        """Session identity for Flask-Login, distinct from coordinators', ending when the nonce changes."""
+        return f"researcher:{self.id}:{self.session_nonce}"
 
     @property
     def is_listed(self) -> bool:

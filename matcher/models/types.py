@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 
 from sqlalchemy import Text, event, type_coerce
@@ -13,6 +14,11 @@ from sqlalchemy.types import TypeDecorator
 def utcnow() -> datetime:
     """Return the current UTC time without tzinfo (stored the same on SQLite and PostgreSQL)."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def new_nonce() -> str:
+    """A fresh random value; changing an account's nonce ends whatever was bound to the old one."""
+    return secrets.token_urlsafe(16)
 
 
 class SlugList(TypeDecorator):

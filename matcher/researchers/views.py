@@ -22,7 +22,7 @@ from matcher.researchers.forms import (
     SignInRequestForm,
 )
 from matcher.security import form_rate_limit
-from matcher.services import links
+from matcher.services import accounts, links
 from matcher.services import researchers as service
 
 
@@ -210,6 +210,7 @@ def delete():
 def sign_out():
     """End the researcher's session."""
     if ConfirmForm().validate_on_submit() and is_researcher():
+        accounts.end_sessions(me())
         logout_user()
         session.clear()
         flash("You are signed out.")

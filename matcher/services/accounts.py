@@ -1,4 +1,4 @@
-"""Coordinator accounts: creation and password checks."""
+"""Coordinator accounts: creation, password checks and changes, deactivation; ending sessions."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from flask import current_app
 from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from matcher.extensions import db
 from matcher.models import Coordinator
-from matcher.models.types import utcnow
+from matcher.models.types import new_nonce, utcnow
 from matcher.services import audit
 
 
@@ -43,6 +43,48 @@ def create_coordinator(email: str, password: str, name: str = "") -> Coordinator
     audit.record("system", "coordinator.created", "coordinator", coordinator.id, email=email)
     db.session.commit()
     return coordinator
+
+
+def _find_coordinator(email: str) -> Coordinator:
+    email = (email or "").strip().lower()
+    coordinator = db.session.scalar(select(Coordinator).where(func.lower(Coordinator.email) == email))
+    if coordinator is None:
+        raise AccountError(f"There is no coordinator with the e-mail {email}.")
+    return coordinator
+
+
+def change_password(email: str, password: str) -> Coordinator:
+    """Give a coordinator a new password; every session of theirs ends."""
+    if len(password) < 10:
+        raise AccountError("The password must be at least 10 characters long.")
+    coordinator = _find_coordinator(email)
+    coordinator.password_hash = generate_password_hash(password)
+    coordinator.session_nonce = new_nonce()
+    audit.record("system", "coordinator.password_changed", "coordinator", coordinator.id)
+    db.session.commit()
+    return coordinator
+
+
+def deactivate(email: str) -> Coordinator:
+    """Stop a coordinator from signing in; every session of theirs ends."""
+    coordinator = _find_coordinator(email)
+    coordinator.active = False
+    coordinator.session_nonce = new_nonce()
+    audit.record("system", "coordinator.deactivated", "coordinator", coordinator.id)
+    db.session.commit()
+    return coordinator
+
+
+def end_sessions(account) -> None:
+    """End every session of this coordinator or researcher: a copied cookie no longer opens anything.
+
+    A bare UPDATE, so a researcher's profile does not look edited (its updated_at stays)."""
+    model = type(account)
+    values = {"session_nonce": new_nonce()}
+    if "updated_at" in model.__table__.c:
+        values["updated_at"] = model.updated_at
+    db.session.execute(update(model).where(model.id == account.id).values(**values))
+    db.session.commit()
 
 
 def authenticate(email: str, password: str) -> Coordinator | None:

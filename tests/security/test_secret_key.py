@@ -8,6 +8,7 @@ from matcher import create_app
 from matcher.config import DEV_SECRET_KEY, Config, TestConfig
 from matcher.extensions import db as _db
 from matcher.extensions import login_manager
+from matcher.models import Coordinator
 
 
 def development_app(tmp_path, **settings):
@@ -48,7 +49,7 @@ def test_production_needs_a_key_of_at_least_32_bytes(length, starts):
             create_app(config)
 
 
-def forged_coordinator_cookie(coordinator_id: int) -> str:
+def forged_coordinator_cookie(identity: str) -> str:
     """A session cookie naming the coordinator, signed with the published development key."""
     forger = create_app(type("Forger", (TestConfig,), {"SECRET_KEY": DEV_SECRET_KEY,
                                                        "SQLALCHEMY_DATABASE_URI": "sqlite://"}))
@@ -56,7 +57,7 @@ def forged_coordinator_cookie(coordinator_id: int) -> str:
     with forger.test_request_context(environ_base=client.environ_base):
         identifier = login_manager._session_identifier_generator()
     with client.session_transaction() as session:
-        session.update({"_user_id": f"coordinator:{coordinator_id}", "_fresh": True, "_id": identifier})
+        session.update({"_user_id": identity, "_fresh": True, "_id": identifier})
     return client.get_cookie("session").value
 
 
@@ -64,7 +65,8 @@ def test_a_cookie_signed_with_the_published_key_does_not_open_the_workspace(app,
     (tmp_path / "secret_key").write_text("a real random key " * 4)
     site = development_app(tmp_path, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"])
     client = site.test_client()
-    client.set_cookie("session", forged_coordinator_cookie(world.coordinator_id))
+    identity = _db.session.get(Coordinator, world.coordinator_id).get_id()
+    client.set_cookie("session", forged_coordinator_cookie(identity))
     try:
         response = client.get("/coordinators/outbox")
         assert response.status_code == 302 and "/coordinators/sign-in" in response.location
