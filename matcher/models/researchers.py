@@ -80,6 +80,8 @@ class Researcher(UserMixin, db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # In every session's identity; changed at sign-out to end them all.
     session_nonce: Mapped[str] = mapped_column(String(32), default=new_nonce)
+    # In every e-mailed link; changed when a link is used, at sign-out and when a newer link is sent.
+    link_nonce: Mapped[str] = mapped_column(String(32), default=new_nonce)
 
     centre: Mapped[ResearchCentre | None] = relationship(back_populates="members", foreign_keys=[centre_id])
     publications: Mapped[list[Publication]] = relationship(

@@ -22,7 +22,7 @@ from matcher.researchers.forms import (
     SignInRequestForm,
 )
 from matcher.security import form_rate_limit
-from matcher.services import accounts, links
+from matcher.services import links
 from matcher.services import researchers as service
 
 
@@ -99,7 +99,8 @@ def _follow_link(purpose: str, token: str, message: str):
     try:
         researcher = service.confirm_from_link(purpose, token)
     except links.LinkError as error:
-        return render_template("researchers/bad_link.html", expired=error.expired, purpose=purpose), 400
+        return render_template("researchers/bad_link.html", expired=error.expired, used=error.used,
+                               purpose=purpose), 400
     _start_session(researcher)
     flash(message)
     return redirect(url_for("researchers.profile"))
@@ -210,7 +211,7 @@ def delete():
 def sign_out():
     """End the researcher's session."""
     if ConfirmForm().validate_on_submit() and is_researcher():
-        accounts.end_sessions(me())
+        service.end_sessions_and_links(me())
         logout_user()
         session.clear()
         flash("You are signed out.")
