@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import smtplib
 from datetime import timedelta
 from email.message import EmailMessage
@@ -128,3 +129,16 @@ def external_url(endpoint: str, **values) -> str:
     parts = urlsplit(site)
     adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme)
     return adapter.build(endpoint, values, force_external=True)
+
+
+PRIVATE_LINK_NOTE = "[private link: only the recipient can open it]"
+
+
+def hide_private_links(text: str) -> str:
+    """The text with the secret of every bearer link removed (sign-in, confirmation, agency status): what
+    coordinators see in the outbox, so they cannot act as a researcher or an agency."""
+    prefixes = sorted({re.escape(rule.rule.split("<token>")[0]) for rule in current_app.url_map.iter_rules()
+                       if "token" in rule.arguments}, key=len, reverse=True)
+    if not prefixes:
+        return text
+    return re.sub(rf"({'|'.join(prefixes)})[^\s/]+\S*", rf"\g<1>{PRIVATE_LINK_NOTE}", text)
