@@ -9,13 +9,14 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from matcher.extensions import db
-from matcher.models.types import new_nonce, utcnow
+from matcher.models.types import NEVER_REUSE_IDS, new_nonce, utcnow
 
 
 class Coordinator(UserMixin, db.Model):
     """A staff member who reviews suggestions and introduces partners."""
 
     __tablename__ = "coordinators"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

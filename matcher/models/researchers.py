@@ -9,13 +9,14 @@ from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.extensions import db
-from matcher.models.types import SlugList, new_nonce, utcnow
+from matcher.models.types import NEVER_REUSE_IDS, SlugList, new_nonce, utcnow
 
 
 class ResearchCentre(db.Model):
     """A university research centre that researchers can join."""
 
     __tablename__ = "research_centres"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
@@ -46,6 +47,7 @@ class Researcher(UserMixin, db.Model):
     """A researcher's public profile, with contact details only coordinators see."""
 
     __tablename__ = "researchers"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))

@@ -16,6 +16,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+# Table options for records whose ids appear in URLs or the audit log: SQLite must never hand a deleted
+# record's id to a new one (PostgreSQL sequences never do).
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
+
+
 def new_nonce() -> str:
     """A fresh random value; changing an account's nonce ends whatever was bound to the old one."""
     return secrets.token_urlsafe(16)
