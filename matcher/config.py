@@ -73,9 +73,11 @@ class Config:
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
     FORM_RATE_LIMIT = os.environ.get("FORM_RATE_LIMIT", "10 per hour")
-    # Failed coordinator sign-ins, counted per account and per client address.
-    SIGNIN_ACCOUNT_LIMIT = os.environ.get("SIGNIN_ACCOUNT_LIMIT", "5 per 15 minutes")
+    # Failed coordinator sign-ins, counted per account from one client address, per client address, and per
+    # account from anywhere (a higher ceiling; reaching it e-mails the coordinator an unlock link).
+    SIGNIN_ACCOUNT_CLIENT_LIMIT = os.environ.get("SIGNIN_ACCOUNT_CLIENT_LIMIT", "5 per 15 minutes")
     SIGNIN_CLIENT_LIMIT = os.environ.get("SIGNIN_CLIENT_LIMIT", "20 per 15 minutes")
+    SIGNIN_ACCOUNT_LIMIT = os.environ.get("SIGNIN_ACCOUNT_LIMIT", "50 per hour")
     # How many reverse proxies stand in front (their X-Forwarded-* headers are trusted).
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", 0))
 

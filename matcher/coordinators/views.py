@@ -10,6 +10,8 @@ from flask_login import current_user, login_user, logout_user
 from matcher.auth import coordinator_required, is_coordinator
 from matcher.coordinators import bp
 from matcher.coordinators.forms import SignInForm
+from matcher.errors import render_error
+from matcher.mail import deliver_after_commit
 from matcher.services import accounts, coordination, reports
 
 
@@ -25,14 +27,26 @@ def sign_in():
             return render_template("coordinators/sign_in.html", form=form), 429
         coordinator = accounts.authenticate(form.email.data, form.password.data)
         if coordinator is not None:
-            accounts.clear_failed_sign_ins(form.email.data)
+            accounts.clear_failed_sign_ins(form.email.data, client)
             session.clear()
             session.permanent = True
             login_user(coordinator)
             return redirect(safe_next(request.args.get("next")) or url_for("coordinators.index"))
-        accounts.record_failed_sign_in(form.email.data, client)
-        form.password.errors.append("That e-mail and password do not match an active coordinator account.")
+        attempts_left, message_ids = accounts.record_failed_sign_in(form.email.data, client)
+        deliver_after_commit(message_ids)
+        form.password.errors.append(
+            f"That e-mail and password do not match an active coordinator account. {attempts_left}")
     return render_template("coordinators/sign_in.html", form=form)
+
+
+@bp.get("/unlock/<token>")
+def unlock(token: str):
+    """Follow the e-mailed unlock link: sign-in to the account works again (with the right password)."""
+    if accounts.unlock(token) is None:
+        return render_error(400, "This unlock link has expired or does not work. If sign-in is still locked, "
+                                 "wait an hour or ask another coordinator to reset it.")
+    flash("Sign-in to your account is unlocked. If you did not cause the failed attempts, choose a new password.")
+    return redirect(url_for("coordinators.sign_in"))
 
 
 @bp.post("/sign-out")
