@@ -50,6 +50,8 @@ class Config:
     ]
     # The only base of links in e-mails (never the request's Host); required in production.
     SITE_URL = os.environ.get("SITE_URL", "")
+    # Messages a public form may send one address in a day (sign-in and confirmation links, agency receipts).
+    MAIL_PER_RECIPIENT_PER_DAY = int(os.environ.get("MAIL_PER_RECIPIENT_PER_DAY", 5))
     # Host names the site answers to (others get 400); by default SITE_URL's host (and, outside production,
     # 127.0.0.1 and localhost).
     TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None

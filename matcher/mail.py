@@ -9,7 +9,7 @@ from email.message import EmailMessage
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from matcher.extensions import db
 from matcher.models import OutboxMessage
@@ -23,6 +23,22 @@ def queue_email(to: str, subject: str, template: str, kind: str = "", **context)
     message = OutboxMessage(to=to, subject=subject, body=body, kind=kind or template)
     db.session.add(message)
     return message
+
+
+# Messages anyone can make us send to any address by filling in a public form.
+UNVERIFIED_KINDS = ("researcher_confirm", "researcher_sign_in", "agency_problem_received")
+
+
+def recipient_at_daily_cap(address: str) -> bool:
+    """Whether public forms already sent this address MAIL_PER_RECIPIENT_PER_DAY messages in the last day:
+    then no more go out, so nobody can use the forms to flood someone's mailbox."""
+    since = utcnow() - timedelta(days=1)
+    sent = db.session.scalar(
+        select(func.count()).select_from(OutboxMessage)
+        .where(func.lower(OutboxMessage.to) == (address or "").strip().lower(),
+               OutboxMessage.kind.in_(UNVERIFIED_KINDS), OutboxMessage.created_at >= since)
+    )
+    return sent >= current_app.config["MAIL_PER_RECIPIENT_PER_DAY"]
 
 
 def coordinator_addresses() -> list[str]:

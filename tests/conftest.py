@@ -58,6 +58,17 @@ def app(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _limits_as_they_were():
+    """Flask-Limiter keeps `enabled` on the shared extension object, so an app built from the production
+    Config in a test (rate limits on) would switch them on for the session's app: restore it afterwards."""
+    from matcher.extensions import limiter
+
+    was_enabled = limiter.enabled
+    yield
+    limiter.enabled = was_enabled
+
+
+@pytest.fixture(autouse=True)
 def _clean_tables(request):
     """Empty every table after each test that used the app, so tests never see each other's rows."""
     yield

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from matcher.extensions import db
-from matcher.mail import external_url, queue_email
+from matcher.mail import external_url, queue_email, recipient_at_daily_cap
 from matcher.models import Publication, ResearchCentre, Researcher
 from matcher.models.types import new_nonce, utcnow
 from matcher.services import audit, corpus, links
@@ -73,9 +73,10 @@ def register(email: str, values: dict, publications: list[dict]) -> Outcome:
     def operation() -> Outcome:
         known = find_by_email(email)
         if known is not None:
-            message = _queue_sign_in(known, reason="registration")
             audit.record("anonymous", "researcher.registration_for_known_address", "researcher", known.id)
-            return Outcome(None, [message])
+            if recipient_at_daily_cap(known.email):
+                return Outcome(None, [])
+            return Outcome(None, [_queue_sign_in(known, reason="registration")])
         researcher = Researcher(email=email.strip().lower())
         _apply_profile(researcher, values, publications)
         db.session.add(researcher)
@@ -103,6 +104,9 @@ def request_sign_in(email: str, reason: str = "manage") -> Outcome:
         researcher = find_by_email(email)
         if researcher is None:
             return Outcome()
+        if recipient_at_daily_cap(researcher.email):
+            audit.record("anonymous", "researcher.sign_in_link_capped", "researcher", researcher.id)
+            return Outcome(researcher, [])
         message = _queue_sign_in(researcher, reason=reason)
         audit.record(actor(researcher), "researcher.sign_in_link_sent", "researcher", researcher.id)
         return Outcome(researcher, [message])
