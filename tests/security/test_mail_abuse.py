@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import threading
 
+from sqlalchemy import event, func, select
+
+from matcher.extensions import db as _db
 from matcher.models import OutboxMessage, Problem
 from tests.agencies.conftest import install_matching, valid_form
 from tests.factories import make_researcher
@@ -44,3 +47,31 @@ def test_the_confirmation_repeats_nothing_the_registrant_typed(client, db):
     client.post("/researchers/register", data=profile_data(email="victim@example.edu", name=f"Dr {SPAM}"))
     (message,) = outbox_to("victim@example.edu")
     assert "spam.example" not in message.body.lower()
+
+
+def statements_while_answering(app, client, email: str) -> list[str]:
+    """The SQL the request itself runs for 'Manage my profile' (not the work done beside the response)."""
+    request_thread = threading.get_ident()
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if threading.get_ident() == request_thread:
+            seen.append(statement.split()[0].upper())
+
+    with app.app_context():
+        engine = _db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert client.post("/researchers/manage", data={"email": email}).status_code == 302
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return seen
+
+
+def test_known_and_unknown_addresses_do_the_same_work_before_the_answer(app, client, db):
+    db.session.add(make_researcher(email="ada@example.edu"))
+    db.session.commit()
+    known = statements_while_answering(app, client, "ada@example.edu")
+    unknown = statements_while_answering(app, client, "nobody@example.edu")
+    assert known == unknown == []  # the look-up, the queueing and any sending happen beside the response
+    assert len(outbox_to("ada@example.edu")) == 1 and outbox_to("nobody@example.edu") == []
