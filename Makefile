@@ -20,7 +20,13 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements-dev.txt
 	touch $@
 
-db: $(VENV)/.installed
+# A random SECRET_KEY for development, written once (the app refuses to start without a real key).
+instance/secret_key: | $(BIN)/python
+	@mkdir -p instance
+	@umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_hex(32))' > $@
+	@echo "wrote a new random SECRET_KEY into $@"
+
+db: $(VENV)/.installed instance/secret_key
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from urllib.parse import urlsplit
 
 from flask import Flask
 
-from matcher.config import DEV_SECRET_KEY, Config
+from matcher.config import DEV_SECRET_KEY, DEV_SITE_URL, MIN_PRODUCTION_KEY_BYTES, Config
 
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
@@ -23,6 +24,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     load_config(app, config)
     trust_proxies(app)
     configure_logging(app)
+    register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
@@ -41,8 +43,59 @@ def load_config(app: Flask, config: type[Config] | dict | None) -> None:
         os.makedirs(app.instance_path, exist_ok=True)
         path = os.path.join(app.instance_path, "matcher.sqlite3")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
-    if app.config["ENV_NAME"] == "production" and app.config["SECRET_KEY"] in ("", DEV_SECRET_KEY):
-        raise RuntimeError("Set SECRET_KEY to a long random value before running in production.")
+    apply_secret_key(app)
+    apply_site_url(app)
+
+
+def apply_secret_key(app: Flask) -> None:
+    """A real SECRET_KEY everywhere but debug and tests: from the environment, else (outside production) the
+    instance folder's secret_key file; at least MIN_PRODUCTION_KEY_BYTES in production."""
+    key = app.config.get("SECRET_KEY") or ""
+    if key == DEV_SECRET_KEY:
+        key = ""
+    if app.config["ENV_NAME"] == "production":
+        if len(key.encode()) < MIN_PRODUCTION_KEY_BYTES:
+            raise RuntimeError(f"Set SECRET_KEY to a random value of at least {MIN_PRODUCTION_KEY_BYTES} bytes "
+                               "before running in production, e.g. python3 -c 'import secrets; "
+                               "print(secrets.token_hex(32))'.")
+        return
+    if not key:
+        key = read_secret_key_file(app)
+    if not key:
+        if not (app.debug or app.testing):
+            raise RuntimeError(
+                "Set SECRET_KEY, or run `make run` once to write a random one into instance/secret_key. The "
+                "published development key is only used by `flask --debug run` and the tests.")
+        key = DEV_SECRET_KEY
+    app.config["SECRET_KEY"] = key
+
+
+def read_secret_key_file(app: Flask) -> str:
+    """The key in SECRET_KEY_FILE (by default instance/secret_key), or '' when there is none."""
+    path = app.config.get("SECRET_KEY_FILE") or os.path.join(app.instance_path, "secret_key")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read().strip()
+    except FileNotFoundError:
+        return ""
+
+
+def apply_site_url(app: Flask) -> None:
+    """Check SITE_URL (required in production, else the address `make run` serves) and trust only its host."""
+    production = app.config["ENV_NAME"] == "production"
+    site = (app.config.get("SITE_URL") or "").strip().rstrip("/")
+    if not site:
+        if production:
+            raise RuntimeError("Set SITE_URL to the site's public address (e.g. https://partners.example.org) "
+                               "before running in production: every e-mailed link is built from it.")
+        site = DEV_SITE_URL
+    parts = urlsplit(site)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise RuntimeError(f"SITE_URL must look like https://partners.example.org, not {site!r}.")
+    app.config["SITE_URL"] = site
+    if not app.config.get("TRUSTED_HOSTS"):
+        loopback = [] if production else ["127.0.0.1", "localhost"]
+        app.config["TRUSTED_HOSTS"] = list(dict.fromkeys([parts.hostname, *loopback]))
 
 
 def trust_proxies(app: Flask) -> None:
@@ -60,6 +113,13 @@ def configure_logging(app: Flask) -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     app.logger.handlers[:] = [handler]
     app.logger.setLevel(logging.DEBUG if app.debug else logging.INFO)
+
+
+def register_converters(app: Flask) -> None:
+    """URL converters, before any route is added: `<int:…>` holds only ids the database can store."""
+    from matcher import converters
+
+    converters.init_app(app)
 
 
 def register_extensions(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import time
 from functools import wraps
 
@@ -14,19 +15,26 @@ RESEARCHER_EXPIRY_KEY = "researcher_session_expires"
 
 
 def load_user(identity: str):
-    """Turn a session identity such as 'coordinator:3' back into its account."""
+    """Turn a session identity such as 'coordinator:3:<nonce>' back into its account, while the account's
+    session nonce is unchanged (sign-out, a new password or deactivation change it) and it is active."""
     from matcher.models import Coordinator, Researcher
 
-    kind, _, raw_id = identity.partition(":")
-    if not raw_id.isdigit():
+    kind, raw_id, nonce = (identity.split(":", 2) + ["", ""])[:3]
+    if not raw_id.isdigit() or not nonce or len(raw_id) > 10:
         return None
     if kind == "coordinator":
-        return db.session.get(Coordinator, int(raw_id))
-    if kind == "researcher":
+        account = db.session.get(Coordinator, int(raw_id))
+        if account is not None and not account.active:
+            return None
+    elif kind == "researcher":
         if session.get(RESEARCHER_EXPIRY_KEY, 0) < time.time():
             return None
-        return db.session.get(Researcher, int(raw_id))
-    return None
+        account = db.session.get(Researcher, int(raw_id))
+    else:
+        return None
+    if account is None or not hmac.compare_digest(account.session_nonce.encode(), nonce.encode()):
+        return None
+    return account
 
 
 def init_login(manager: LoginManager) -> None:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import os
 
+# Published in the repository: signs nothing outside `flask --debug run` and the tests.
 DEV_SECRET_KEY = "dev-only-not-secret"
+# The shortest SECRET_KEY production accepts, in bytes.
+MIN_PRODUCTION_KEY_BYTES = 32
+# Where `make run` serves the site: the base of e-mailed links in development when SITE_URL is not set.
+DEV_SITE_URL = "http://127.0.0.1:5000"
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -26,7 +31,9 @@ class Config:
     """Production-capable settings; every value can be set from the environment."""
 
     ENV_NAME = os.environ.get("MATCHER_ENV", "development")
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    # Without SECRET_KEY, development reads instance/secret_key (`make run` writes one on first run).
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    SECRET_KEY_FILE = os.environ.get("SECRET_KEY_FILE", "")  # default: secret_key in the instance folder
     SQLALCHEMY_DATABASE_URI = _normalise_database_url(os.environ.get("DATABASE_URL", ""))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 1024 * 1024))
@@ -41,7 +48,13 @@ class Config:
     COORDINATOR_EMAILS = [
         e.strip() for e in os.environ.get("COORDINATOR_EMAILS", "").split(",") if e.strip()
     ]
+    # The only base of links in e-mails (never the request's Host); required in production.
     SITE_URL = os.environ.get("SITE_URL", "")
+    # Messages a public form may send one address in a day (sign-in and confirmation links, agency receipts).
+    MAIL_PER_RECIPIENT_PER_DAY = int(os.environ.get("MAIL_PER_RECIPIENT_PER_DAY", 5))
+    # Host names the site answers to (others get 400); by default SITE_URL's host (and, outside production,
+    # 127.0.0.1 and localhost).
+    TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None
 
     # Sessions and cookies.
     SESSION_COOKIE_HTTPONLY = True
@@ -62,9 +75,11 @@ class Config:
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
     FORM_RATE_LIMIT = os.environ.get("FORM_RATE_LIMIT", "10 per hour")
-    # Failed coordinator sign-ins, counted per account and per client address.
-    SIGNIN_ACCOUNT_LIMIT = os.environ.get("SIGNIN_ACCOUNT_LIMIT", "5 per 15 minutes")
+    # Failed coordinator sign-ins, counted per account from one client address, per client address, and per
+    # account from anywhere (a higher ceiling; reaching it e-mails the coordinator an unlock link).
+    SIGNIN_ACCOUNT_CLIENT_LIMIT = os.environ.get("SIGNIN_ACCOUNT_CLIENT_LIMIT", "5 per 15 minutes")
     SIGNIN_CLIENT_LIMIT = os.environ.get("SIGNIN_CLIENT_LIMIT", "20 per 15 minutes")
+    SIGNIN_ACCOUNT_LIMIT = os.environ.get("SIGNIN_ACCOUNT_LIMIT", "50 per hour")
     # How many reverse proxies stand in front (their X-Forwarded-* headers are trusted).
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", 0))
 
@@ -98,5 +113,6 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     MAIL_SERVER = ""
+    SITE_URL = "http://localhost"
     SESSION_COOKIE_SECURE = False
     COORDINATOR_EMAILS = ["coordinators@example.org"]

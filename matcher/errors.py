@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, Response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from matcher.extensions import db
 
@@ -54,6 +54,8 @@ def register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if isinstance(error, SecurityError):  # a Host outside TRUSTED_HOSTS: no page can link anywhere
+            return Response("Unknown host name.\n", status=400, mimetype="text/plain")
         if error.code in MESSAGES:
             return render_error(error.code)
         return error

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import smtplib
 from datetime import timedelta
 from email.message import EmailMessage
+from urllib.parse import urlsplit
 
 from flask import current_app, render_template
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from matcher.extensions import db
 from matcher.models import OutboxMessage
@@ -21,6 +23,22 @@ def queue_email(to: str, subject: str, template: str, kind: str = "", **context)
     message = OutboxMessage(to=to, subject=subject, body=body, kind=kind or template)
     db.session.add(message)
     return message
+
+
+# Messages anyone can make us send to any address by filling in a public form.
+UNVERIFIED_KINDS = ("researcher_confirm", "researcher_sign_in", "agency_problem_received")
+
+
+def recipient_at_daily_cap(address: str) -> bool:
+    """Whether public forms already sent this address MAIL_PER_RECIPIENT_PER_DAY messages in the last day:
+    then no more go out, so nobody can use the forms to flood someone's mailbox."""
+    since = utcnow() - timedelta(days=1)
+    sent = db.session.scalar(
+        select(func.count()).select_from(OutboxMessage)
+        .where(func.lower(OutboxMessage.to) == (address or "").strip().lower(),
+               OutboxMessage.kind.in_(UNVERIFIED_KINDS), OutboxMessage.created_at >= since)
+    )
+    return sent >= current_app.config["MAIL_PER_RECIPIENT_PER_DAY"]
 
 
 def coordinator_addresses() -> list[str]:
@@ -120,10 +138,23 @@ def _as_email(message: OutboxMessage, sender: str) -> EmailMessage:
 
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute link for e-mails, using SITE_URL when set (behind a proxy)."""
-    from flask import url_for
-
+    """An absolute link for e-mails, built from SITE_URL alone: never from the request's Host header."""
     site = current_app.config.get("SITE_URL")
-    if site:
-        return site.rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
+    if not site:
+        raise RuntimeError("SITE_URL is not set: e-mailed links cannot be built.")
+    parts = urlsplit(site)
+    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme)
+    return adapter.build(endpoint, values, force_external=True)
+
+
+PRIVATE_LINK_NOTE = "[private link: only the recipient can open it]"
+
+
+def hide_private_links(text: str) -> str:
+    """The text with the secret of every bearer link removed (sign-in, confirmation, agency status): what
+    coordinators see in the outbox, so they cannot act as a researcher or an agency."""
+    prefixes = sorted({re.escape(rule.rule.split("<token>")[0]) for rule in current_app.url_map.iter_rules()
+                       if "token" in rule.arguments}, key=len, reverse=True)
+    if not prefixes:
+        return text
+    return re.sub(rf"({'|'.join(prefixes)})[^\s/]+\S*", rf"\g<1>{PRIVATE_LINK_NOTE}", text)

@@ -4,6 +4,7 @@ from flask import Flask, Response, current_app, request
 
 from matcher.extensions import limiter
 
+HSTS_SECONDS = 365 * 24 * 3600
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; "
@@ -21,6 +22,9 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Referrer-Policy", "no-referrer")
     if response.mimetype == "text/html":
         headers.setdefault("Cache-Control", "no-store")
+    if current_app.config.get("SITE_URL", "").startswith("https://"):
+        # Served over TLS: browsers must never fall back to plain HTTP (a year, renewed on every visit).
+        headers.setdefault("Strict-Transport-Security", f"max-age={HSTS_SECONDS}")
     return response
 
 

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from matcher import create_app
+from matcher.after_response import wait_for_work_after_responses
 from matcher.config import TestConfig
 from matcher.extensions import db as _db
 
@@ -38,7 +39,9 @@ class FreshUserClient(FlaskClient):
     def open(self, *args, **kwargs):
         if has_app_context():
             g.pop("_login_user", None)
-        return super().open(*args, **kwargs)
+        response = super().open(*args, **kwargs)
+        wait_for_work_after_responses()  # mail queued beside the response is there when the test looks
+        return response
 
 
 @pytest.fixture(scope="session")
@@ -58,9 +61,21 @@ def app(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _limits_as_they_were():
+    """Flask-Limiter keeps `enabled` on the shared extension object, so an app built from the production
+    Config in a test (rate limits on) would switch them on for the session's app: restore it afterwards."""
+    from matcher.extensions import limiter
+
+    was_enabled = limiter.enabled
+    yield
+    limiter.enabled = was_enabled
+
+
+@pytest.fixture(autouse=True)
 def _clean_tables(request):
     """Empty every table after each test that used the app, so tests never see each other's rows."""
     yield
+    wait_for_work_after_responses()  # nothing may write after the tables are emptied
     if "app" not in request.fixturenames:
         return
     with request.getfixturevalue("app").app_context():
@@ -178,11 +193,14 @@ def limited_app(tmp_path):
 def as_researcher(client, researcher_id: int) -> None:
     """Make the client a signed-in researcher, as following the e-mailed link would."""
     from matcher.extensions import login_manager
+    from matcher.models import Researcher
 
     with client.application.test_request_context(environ_base=client.environ_base):
         identifier = login_manager._session_identifier_generator()  # what "strong" protection checks
+    with client.application.app_context():
+        identity = _db.session.get(Researcher, researcher_id).get_id()
     with client.session_transaction() as session:
-        session["_user_id"] = f"researcher:{researcher_id}"
+        session["_user_id"] = identity
         session["researcher_session_expires"] = time.time() + 3600
         session["_fresh"] = True
         session["_id"] = identifier

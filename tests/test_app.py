@@ -16,7 +16,7 @@ def make_test_app(**overrides):
 
 def test_default_database_is_sqlite_file_in_instance_folder(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    app = create_app(type("NoUrl", (Config,), {"SQLALCHEMY_DATABASE_URI": ""}))
+    app = create_app(type("NoUrl", (Config,), {"SQLALCHEMY_DATABASE_URI": "", "SECRET_KEY": "k" * 64}))
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     assert uri.startswith("sqlite:///")
     assert uri.endswith("instance/matcher.sqlite3")
@@ -37,7 +37,8 @@ def test_production_refuses_the_development_secret_key():
 
 def test_production_starts_with_a_real_secret_key():
     app = create_app(
-        type("Prod", (Config,), {"ENV_NAME": "production", "SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+        type("Prod", (Config,), {"ENV_NAME": "production", "SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                                 "SITE_URL": "https://partners.example.org"})
     )
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
 

@@ -38,6 +38,49 @@ def test_upgrade_on_empty_sqlite_matches_the_models(tmp_path):
     assert diff == []
 
 
+def sqlite_autoincrement_tables(url: str) -> set[str]:
+    """Tables created with AUTOINCREMENT (whose deleted ids SQLite never hands out again)."""
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'table'")).all()
+    engine.dispose()
+    return {name for name, sql in rows if "AUTOINCREMENT" in (sql or "").upper()}
+
+
+def test_upgrade_on_sqlite_keeps_ids_of_urls_and_audit_log_unique_and_keeps_the_rows(tmp_path):
+    url = f"sqlite:///{tmp_path / 'upgraded.sqlite3'}"
+    app = create_app(type("MigrationConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
+    with app.app_context():
+        upgrade(revision="11a4c0de0e2d")  # the schema before AUTOINCREMENT, with a profile and a publication
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO researchers (id, name, email, position, institution, department, city, state, zip,"
+                " remote, statement, keywords, topics, methods, help_offered, terms, grad_students, capacity,"
+                " conflicts, hidden, is_sample, created_at, updated_at, session_nonce, link_nonce) VALUES (7, 'Ada',"
+                " 'ada@example.edu', 'Prof', 'U', '', 'Boston', 'MA', '02108', 1, 'Burglary', '[]', '', '', '', '',"
+                " 0, 1, '[]', 0, 0, '2026-01-01', '2026-01-01', 'a', 'b')"))
+            connection.execute(text("INSERT INTO publications (researcher_id, position, title, abstract, link)"
+                                    " VALUES (7, 0, 'A study', '', '')"))
+        upgrade()
+        with db.engine.begin() as connection:
+            assert connection.execute(text("SELECT count(*) FROM publications")).scalar() == 1  # no cascade fired
+            connection.execute(text("DELETE FROM publications"))
+            connection.execute(text("DELETE FROM researchers WHERE id = 7"))
+        db.engine.dispose()
+    assert {"coordinators", "research_centres", "researchers", "problems", "suggestions", "partnerships",
+            "outbox_messages"} <= sqlite_autoincrement_tables(url)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO researchers (name, email, position, institution, department, city, state, zip,"
+            " remote, statement, keywords, topics, methods, help_offered, terms, grad_students, capacity,"
+            " conflicts, hidden, is_sample, created_at, updated_at, session_nonce, link_nonce) VALUES ('Bo',"
+            " 'bo@example.edu', 'Prof', 'U', '', 'Boston', 'MA', '02108', 1, 'Burglary', '[]', '', '', '', '',"
+            " 0, 1, '[]', 0, 0, '2026-01-01', '2026-01-01', 'a', 'b')"))
+        assert connection.execute(text("SELECT id FROM researchers")).scalar() == 8  # not 7 again
+    engine.dispose()
+
+
 @pytest.mark.postgres
 @pytest.mark.skipif(not is_postgres(), reason="TEST_DATABASE_URL is not PostgreSQL")
 def test_upgrade_on_empty_postgres_matches_the_models():

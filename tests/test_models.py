@@ -109,3 +109,21 @@ def test_audit_event_keeps_details(db):
     db.session.add(event)
     db.session.commit()
     assert db.session.scalar(select(AuditEvent)).details == {"a": 1}
+
+
+def test_a_deleted_researchers_id_is_never_given_to_the_next_one(db):
+    """The audit log and URLs name records by id: a new profile must not take a deleted one's (SQLite reused it)."""
+    first = make_researcher(email="first@example.edu")
+    problem = make_problem()
+    db.session.add_all([first, problem])
+    db.session.commit()
+    first_id, problem_id = first.id, problem.id
+    db.session.delete(first)
+    db.session.delete(problem)
+    db.session.commit()
+    second = make_researcher(email="second@example.edu")
+    other = make_problem()
+    db.session.add_all([second, other])
+    db.session.commit()
+    assert second.id != first_id and db.session.get(Researcher, second.id).email == "second@example.edu"
+    assert other.id != problem_id and db.session.get(Problem, problem_id) is None

@@ -5,7 +5,11 @@ from flask import Flask
 
 def register_cli(app: Flask) -> None:
     """Attach every command to the app."""
-    from matcher.cli.accounts import create_coordinator_command
+    from matcher.cli.accounts import (
+        create_coordinator_command,
+        deactivate_coordinator_command,
+        set_coordinator_password_command,
+    )
     from matcher.cli.backup import export_command, import_command
     from matcher.cli.mail import send_mail_command
     from matcher.cli.problems import compute_suggestions_command
@@ -17,6 +21,8 @@ def register_cli(app: Flask) -> None:
         seed_command,
         send_mail_command,
         create_coordinator_command,
+        set_coordinator_password_command,
+        deactivate_coordinator_command,
         compute_suggestions_command,
         remind_stale_command,
         rank_command,

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
-from flask_login import login_user, logout_user
+from urllib.parse import urlsplit
 
-from matcher.auth import coordinator_required
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from matcher.auth import coordinator_required, is_coordinator
 from matcher.coordinators import bp
 from matcher.coordinators.forms import SignInForm
+from matcher.errors import render_error
+from matcher.mail import deliver_after_commit
 from matcher.services import accounts, coordination, reports
 
 
@@ -23,19 +27,33 @@ def sign_in():
             return render_template("coordinators/sign_in.html", form=form), 429
         coordinator = accounts.authenticate(form.email.data, form.password.data)
         if coordinator is not None:
-            accounts.clear_failed_sign_ins(form.email.data)
+            accounts.clear_failed_sign_ins(form.email.data, client)
             session.clear()
             session.permanent = True
             login_user(coordinator)
             return redirect(safe_next(request.args.get("next")) or url_for("coordinators.index"))
-        accounts.record_failed_sign_in(form.email.data, client)
-        form.password.errors.append("That e-mail and password do not match an active coordinator account.")
+        attempts_left, message_ids = accounts.record_failed_sign_in(form.email.data, client)
+        deliver_after_commit(message_ids)
+        form.password.errors.append(
+            f"That e-mail and password do not match an active coordinator account. {attempts_left}")
     return render_template("coordinators/sign_in.html", form=form)
+
+
+@bp.get("/unlock/<token>")
+def unlock(token: str):
+    """Follow the e-mailed unlock link: sign-in to the account works again (with the right password)."""
+    if accounts.unlock(token) is None:
+        return render_error(400, "This unlock link has expired or does not work. If sign-in is still locked, "
+                                 "wait an hour or ask another coordinator to reset it.")
+    flash("Sign-in to your account is unlocked. If you did not cause the failed attempts, choose a new password.")
+    return redirect(url_for("coordinators.sign_in"))
 
 
 @bp.post("/sign-out")
 def sign_out():
-    """End the coordinator's session."""
+    """End the coordinator's sessions: this one and any copy of its cookie."""
+    if is_coordinator():
+        accounts.end_sessions(current_user._get_current_object())
     logout_user()
     session.clear()
     flash("You are signed out.")
@@ -53,7 +71,16 @@ def index():
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only follow `next` to a path on this site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    """Only follow `next` to a path on this site: no scheme, no host, no control characters or spaces.
+
+    Browsers drop tabs and line breaks from a URL, so "/<tab>/evil.example" would become "//evil.example",
+    and a line break in a Location header is refused by the server (a 500): any such target is ignored.
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if not target.isprintable() or " " in target or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target

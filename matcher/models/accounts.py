@@ -9,13 +9,14 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from matcher.extensions import db
-from matcher.models.types import utcnow
+from matcher.models.types import NEVER_REUSE_IDS, new_nonce, utcnow
 
 
 class Coordinator(UserMixin, db.Model):
     """A staff member who reviews suggestions and introduces partners."""
 
     __tablename__ = "coordinators"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -24,10 +25,12 @@ class Coordinator(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_sign_in_at: Mapped[datetime | None]
+    # In every session's identity; changed at sign-out, password change and deactivation to end them all.
+    session_nonce: Mapped[str] = mapped_column(String(32), default=new_nonce)
 
     def get_id(self) -> str:
-        """Session identity for Flask-Login, distinct from researchers'."""
-        return f"coordinator:{self.id}"
+        """Session identity for Flask-Login, distinct from researchers', ending when the nonce changes."""
+        return f"coordinator:{self.id}:{self.session_nonce}"
 
     @property
     def is_active(self) -> bool:

@@ -8,7 +8,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.extensions import db
-from matcher.models.types import utcnow
+from matcher.models.types import NEVER_REUSE_IDS, utcnow
 from matcher.taxonomy import INACTIVE_PARTNERSHIP_STAGES
 
 
@@ -16,7 +16,7 @@ class Suggestion(db.Model):
     """A ranked researcher for a problem, with each part of its score and the decision on it."""
 
     __tablename__ = "suggestions"
-    __table_args__ = (UniqueConstraint("problem_id", "researcher_id"),)
+    __table_args__ = (UniqueConstraint("problem_id", "researcher_id"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     problem_id: Mapped[int] = mapped_column(
@@ -51,7 +51,7 @@ class Partnership(db.Model):
     """An introduction of a researcher to an agency, followed to its outcome."""
 
     __tablename__ = "partnerships"
-    __table_args__ = (UniqueConstraint("problem_id", "researcher_id"),)
+    __table_args__ = (UniqueConstraint("problem_id", "researcher_id"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     problem_id: Mapped[int] = mapped_column(

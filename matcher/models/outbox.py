@@ -8,13 +8,14 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from matcher.extensions import db
-from matcher.models.types import utcnow
+from matcher.models.types import NEVER_REUSE_IDS, utcnow
 
 
 class OutboxMessage(db.Model):
     """An e-mail waiting to be sent, sent, or failed."""
 
     __tablename__ = "outbox_messages"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     to: Mapped[str] = mapped_column(String(254))

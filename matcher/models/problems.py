@@ -9,7 +9,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.extensions import db
-from matcher.models.types import SlugList, utcnow
+from matcher.models.types import NEVER_REUSE_IDS, SlugList, utcnow
 
 
 def new_status_token() -> str:
@@ -21,6 +21,7 @@ class Problem(db.Model):
     """A problem statement submitted by an agency."""
 
     __tablename__ = "problems"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     status_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_status_token)

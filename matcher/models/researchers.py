@@ -10,13 +10,14 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.extensions import db
-from matcher.models.types import SlugList, utcnow
+from matcher.models.types import NEVER_REUSE_IDS, SlugList, new_nonce, utcnow
 
 
 class ResearchCentre(db.Model):
     """A university research centre that researchers can join."""
 
     __tablename__ = "research_centres"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
@@ -47,6 +48,7 @@ class Researcher(UserMixin, db.Model):
     """A researcher's public profile, with contact details only coordinators see."""
 
     __tablename__ = "researchers"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
@@ -79,6 +81,10 @@ class Researcher(UserMixin, db.Model):
     sample_key: Mapped[str | None] = mapped_column(String(20), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # In every session's identity; changed at sign-out to end them all.
+    session_nonce: Mapped[str] = mapped_column(String(32), default=new_nonce)
+    # In every e-mailed link; changed when a link is used, at sign-out and when a newer link is sent.
+    link_nonce: Mapped[str] = mapped_column(String(32), default=new_nonce)
 
     centre: Mapped[ResearchCentre | None] = relationship(back_populates="members", foreign_keys=[centre_id])
     publications: Mapped[list[Publication]] = relationship(
@@ -89,8 +95,8 @@ class Researcher(UserMixin, db.Model):
     )
 
     def get_id(self) -> str:
-        """Session identity for Flask-Login, distinct from coordinators'."""
-        return f"researcher:{self.id}"
+        """Session identity for Flask-Login, distinct from coordinators', ending when the nonce changes."""
+        return f"researcher:{self.id}:{self.session_nonce}"
 
     @hybrid_property
     def is_listed(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 
 from sqlalchemy import Text, event, type_coerce
@@ -13,6 +14,16 @@ from sqlalchemy.types import TypeDecorator
 def utcnow() -> datetime:
     """Return the current UTC time without tzinfo (stored the same on SQLite and PostgreSQL)."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+# Table options for records whose ids appear in URLs or the audit log: SQLite must never hand a deleted
+# record's id to a new one (PostgreSQL sequences never do).
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
+
+
+def new_nonce() -> str:
+    """A fresh random value; changing an account's nonce ends whatever was bound to the old one."""
+    return secrets.token_urlsafe(16)
 
 
 class SlugList(TypeDecorator):

@@ -1,5 +1,6 @@
-"""Signed, expiring tokens for the links we e-mail: one salt per purpose, so a token made for one
-purpose never opens another."""
+"""Signed, expiring, single-use tokens for the links we e-mail: one salt per purpose, so a token made for
+one purpose never opens another. A token carries the researcher's id and their current link nonce (never the
+e-mail address); the nonce changes when a link is used, at sign-out and when a newer link is sent."""
 
 from __future__ import annotations
 
@@ -19,19 +20,21 @@ MAX_AGE_SETTINGS = {
 
 
 class LinkError(ValueError):
-    """A link could not be used; `expired` tells an old link from a broken or forged one."""
+    """A link could not be used; `expired` tells an old link, `used` one already used or replaced by a newer
+    link, from a broken or forged one."""
 
-    def __init__(self, expired: bool) -> None:
-        super().__init__("expired" if expired else "invalid")
+    def __init__(self, expired: bool, used: bool = False) -> None:
+        super().__init__("expired" if expired else "used" if used else "invalid")
         self.expired = expired
+        self.used = used
 
 
 @dataclass(frozen=True)
 class LinkClaim:
-    """What a valid link vouches for: a researcher id and the address the link was sent to."""
+    """What a well-signed, unexpired link vouches for: a researcher id and the link nonce it was made with."""
 
     researcher_id: int
-    email: str
+    nonce: str
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
@@ -43,9 +46,9 @@ def max_age(purpose: str) -> int:
     return int(current_app.config[MAX_AGE_SETTINGS[purpose]])
 
 
-def make_token(purpose: str, researcher_id: int, email: str) -> str:
-    """A signed token for this researcher and address."""
-    return _serializer(purpose).dumps({"r": researcher_id, "e": email.lower()})
+def make_token(purpose: str, researcher_id: int, nonce: str) -> str:
+    """A signed token for this researcher, valid while their link nonce stays `nonce`."""
+    return _serializer(purpose).dumps({"r": researcher_id, "n": nonce})
 
 
 def read_token(purpose: str, token: str) -> LinkClaim:
@@ -56,9 +59,10 @@ def read_token(purpose: str, token: str) -> LinkClaim:
         raise LinkError(expired=True) from None
     except BadSignature:
         raise LinkError(expired=False) from None
-    if not isinstance(payload, dict) or not isinstance(payload.get("r"), int):
+    if not isinstance(payload, dict) or not isinstance(payload.get("r"), int) \
+            or not isinstance(payload.get("n"), str) or not payload["n"]:
         raise LinkError(expired=False)
-    return LinkClaim(researcher_id=payload["r"], email=str(payload.get("e", "")))
+    return LinkClaim(researcher_id=payload["r"], nonce=payload["n"])
 
 
 def lifetime_in_words(seconds: int) -> str:

@@ -14,7 +14,13 @@ from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from matcher.extensions import db
-from matcher.mail import coordinator_addresses, deliver_after_commit, external_url, queue_email
+from matcher.mail import (
+    coordinator_addresses,
+    deliver_after_commit,
+    external_url,
+    queue_email,
+    recipient_at_daily_cap,
+)
 from matcher.models import OutboxMessage, Partnership, Problem, ProblemUpdate, Researcher
 from matcher.models.types import utcnow
 from matcher.services import audit
@@ -51,7 +57,8 @@ def submit_problem(values: dict) -> Problem:
         db.session.add(problem)
         db.session.flush()
         audit.record("agency", "problem.submitted", "problem", problem.id, agency=problem.agency_name)
-        messages = [_queue_confirmation(problem), *_queue_coordinator_notices(
+        receipt = [] if recipient_at_daily_cap(problem.email) else [_queue_confirmation(problem)]
+        messages = [*receipt, *_queue_coordinator_notices(
             problem, "New problem statement", "coordinator_new_problem")]
     deliver_after_commit([message.id for message in messages])
     refresh_suggestions_safely(problem)

@@ -3,18 +3,20 @@ research centres and yearly reconfirmation. One transaction per operation."""
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from matcher.extensions import db
-from matcher.mail import external_url, queue_email
+from matcher.mail import external_url, queue_email, recipient_at_daily_cap
 from matcher.models import Publication, ResearchCentre, Researcher
-from matcher.models.types import utcnow
+from matcher.models.types import new_nonce, utcnow
 from matcher.services import audit, corpus, links
 from matcher.services.geo import lookup_zip
 from matcher.services.transactions import transaction
@@ -71,9 +73,10 @@ def register(email: str, values: dict, publications: list[dict]) -> Outcome:
     def operation() -> Outcome:
         known = find_by_email(email)
         if known is not None:
-            message = _queue_sign_in(known, reason="registration")
             audit.record("anonymous", "researcher.registration_for_known_address", "researcher", known.id)
-            return Outcome(None, [message])
+            if recipient_at_daily_cap(known.email):
+                return Outcome(None, [])
+            return Outcome(None, [_queue_sign_in(known, reason="registration")])
         researcher = Researcher(email=email.strip().lower())
         _apply_profile(researcher, values, publications)
         db.session.add(researcher)
@@ -101,6 +104,9 @@ def request_sign_in(email: str, reason: str = "manage") -> Outcome:
         researcher = find_by_email(email)
         if researcher is None:
             return Outcome()
+        if recipient_at_daily_cap(researcher.email):
+            audit.record("anonymous", "researcher.sign_in_link_capped", "researcher", researcher.id)
+            return Outcome(researcher, [])
         message = _queue_sign_in(researcher, reason=reason)
         audit.record(actor(researcher), "researcher.sign_in_link_sent", "researcher", researcher.id)
         return Outcome(researcher, [message])
@@ -118,25 +124,55 @@ def _queue_sign_in(researcher: Researcher, reason: str):
 
 
 def _link(purpose: str, researcher: Researcher) -> str:
+    """A new link; every link sent to this researcher before stops working."""
     endpoint = "researchers.confirm" if purpose == "confirm" else "researchers.sign_in"
-    return external_url(endpoint, token=links.make_token(purpose, researcher.id, researcher.email))
+    if researcher.id is None:
+        db.session.flush()
+    return external_url(endpoint, token=links.make_token(purpose, researcher.id, _change_link_nonce(researcher)))
 
 
-def researcher_from_link(purpose: str, token: str) -> Researcher:
-    """The researcher a link was sent to; LinkError when expired, forged, or the profile is gone."""
+def _change_link_nonce(researcher: Researcher, expected: str | None = None) -> str | None:
+    """Give the researcher a new link nonce (only if it is still `expected`, when given); None when it was not.
+
+    A bare UPDATE, so the profile does not look edited; the condition makes a link usable once even when two
+    requests follow it at the same moment."""
+    nonce = new_nonce()
+    query = update(Researcher).where(Researcher.id == researcher.id)
+    if expected is not None:
+        query = query.where(Researcher.link_nonce == expected)
+    if db.session.execute(query.values(link_nonce=nonce, updated_at=Researcher.updated_at)).rowcount != 1:
+        return None
+    set_committed_value(researcher, "link_nonce", nonce)
+    return nonce
+
+
+def researcher_from_link(purpose: str, token: str) -> tuple[Researcher, str]:
+    """The researcher a link was sent to, and the link's nonce; LinkError when expired, forged, already used
+    (or replaced by a newer link), or the profile is gone."""
     claim = links.read_token(purpose, token)
     researcher = db.session.get(Researcher, claim.researcher_id)
-    if researcher is None or researcher.email.lower() != claim.email:
+    if researcher is None:
         raise links.LinkError(expired=False)
-    return researcher
+    if not hmac.compare_digest(researcher.link_nonce.encode(), claim.nonce.encode()):
+        raise links.LinkError(expired=False, used=True)
+    return researcher, claim.nonce
+
+
+def end_sessions_and_links(researcher: Researcher) -> None:
+    """Sign-out: every session of the researcher ends and every link sent to them stops working."""
+    db.session.execute(update(Researcher).where(Researcher.id == researcher.id).values(
+        session_nonce=new_nonce(), link_nonce=new_nonce(), updated_at=Researcher.updated_at))
+    db.session.commit()
 
 
 def confirm_from_link(purpose: str, token: str) -> Researcher:
-    """Follow a confirmation or sign-in link: the address is proven, so the profile is (re)confirmed
+    """Follow a confirmation or sign-in link, once: the address is proven, so the profile is (re)confirmed
     and, unless hidden, listed."""
-    researcher = researcher_from_link(purpose, token)
+    researcher, nonce = researcher_from_link(purpose, token)
 
     def operation() -> Researcher:
+        if _change_link_nonce(researcher, expected=nonce) is None:
+            raise links.LinkError(expired=False, used=True)
         was_listed = researcher.is_listed
         first_time = researcher.confirmed_at is None
         researcher.confirmed_at = utcnow()

@@ -8,7 +8,7 @@ from matcher.extensions import db
 from tests.conftest import as_researcher
 from tests.factories import make_researcher
 
-OPEN_TO_ALL = {"coordinators.sign_in", "coordinators.sign_out"}  # signing out needs no account
+OPEN_TO_ALL = {"coordinators.sign_in", "coordinators.sign_out", "coordinators.unlock"}  # no account needed
 SAMPLE_VALUES = {"problem_id": 1, "partnership_id": 1, "message_id": 1, "name": "problems"}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from matcher.models import Coordinator
@@ -67,13 +68,52 @@ def test_next_only_follows_local_paths(client, coordinator):
     assert sign_in(client, query_string={"next": "//evil.example/"}).location.endswith("/coordinators/")
 
 
+@pytest.mark.parametrize("target", [
+    "/\t/evil.example", "/\n/x", "/\r\nSet-Cookie: x=1", "/ /evil.example", "/\\evil.example",
+    "https://evil.example/", "/\x7f/evil.example", "/\u2028/evil.example",
+])
+def test_next_with_control_characters_or_a_host_goes_to_the_workspace(client, coordinator, target):
+    response = sign_in(client, query_string={"next": target})
+    assert response.status_code == 302
+    assert response.location == "/coordinators/"
+
+
 def test_repeated_failures_on_one_account_are_slowed_down(client, coordinator):
-    for _ in range(5):
-        assert sign_in(client, password="wrong guess").status_code == 200
-    blocked = sign_in(client)  # even the right password waits now
+    for left in (4, 3, 2, 1):
+        page = sign_in(client, password="wrong guess").data.decode()
+        attempts = "1 attempt" if left == 1 else f"{left} attempts"
+        assert f"{attempts} left before sign-in from here is paused for 15 minutes" in page
+    assert "Sign-in from here is now paused for 15 minutes" in sign_in(client, password="wrong guess").data.decode()
+    blocked = sign_in(client)  # even the right password waits now, from this client
     assert blocked.status_code == 429
-    assert "Too many failed sign-ins for this account. Please wait 15 minutes" in blocked.data.decode()
+    assert "Too many failed sign-ins for this account from here. Please wait 15 minutes" in blocked.data.decode()
     assert client.get("/coordinators/queue").status_code == 302
+
+
+def test_a_stranger_guessing_cannot_lock_the_coordinator_out(app, client, coordinator):
+    stranger = app.test_client()
+    stranger.environ_base["REMOTE_ADDR"] = "203.0.113.66"
+    for _ in range(10):
+        sign_in(stranger, password="wrong guess")
+    assert sign_in(stranger).status_code == 429
+    assert sign_in(client).status_code == 302  # the coordinator, from their own address
+
+
+def test_guessing_from_many_addresses_locks_the_account_and_mails_an_unlock_link(app, client, coordinator,
+                                                                                 config_override):
+    from tests.researchers.helpers import link_in, outbox_to
+
+    config_override(SIGNIN_ACCOUNT_LIMIT="8 per hour")
+    for n in range(8):
+        sign_in(client, password="wrong guess", environ_base={"REMOTE_ADDR": f"203.0.113.{n // 2}"})
+    blocked = sign_in(client)
+    assert blocked.status_code == 429 and "We have e-mailed its owner a link" in blocked.data.decode()
+    messages = outbox_to("coord@example.org")
+    assert len(messages) == 1 and "locked" in messages[0].subject
+    unlock = client.get(link_in(messages[0]))
+    assert unlock.status_code == 302 and unlock.location.endswith("/coordinators/sign-in")
+    assert sign_in(client).status_code == 302
+    assert client.get("/coordinators/unlock/forged.token").status_code == 400
 
 
 def test_repeated_failures_from_one_client_are_slowed_down(client, coordinator):

@@ -61,15 +61,15 @@ def test_a_link_for_a_deleted_profile_does_not_work(client, db):
     researcher = make_researcher(email="gone@example.edu")
     db.session.add(researcher)
     db.session.commit()
-    token = links.make_token("sign-in", researcher.id, researcher.email)
+    token = links.make_token("sign-in", researcher.id, researcher.link_nonce)
     db.session.delete(researcher)
     db.session.commit()
     assert client.get(f"/researchers/sign-in/{token}").status_code == 400
 
 
-def test_sign_in_link_for_another_address_with_the_same_id_does_not_work(client, db):
+def test_sign_in_link_made_for_an_earlier_holder_of_the_same_id_does_not_work(client, db):
     researcher = make_researcher(email="now@example.edu")
     db.session.add(researcher)
     db.session.commit()
-    token = links.make_token("sign-in", researcher.id, "before@example.edu")
+    token = links.make_token("sign-in", researcher.id, "an earlier nonce")
     assert client.get(f"/researchers/sign-in/{token}").status_code == 400

@@ -17,7 +17,7 @@ def signed_in(client, db, **fields) -> Researcher:
                       Publication(position=1, title="Second study")], **fields)
     db.session.add(researcher)
     db.session.commit()
-    token = links.make_token("sign-in", researcher.id, researcher.email)
+    token = links.make_token("sign-in", researcher.id, researcher.link_nonce)
     assert client.get(f"/researchers/sign-in/{token}").status_code == 302
     return researcher
 

@@ -18,7 +18,7 @@ PUBLIC = {
     "coordinators.sign_in", "coordinators.sign_out", "researchers.sign_out",
 }
 STATUS_LINK = {"agencies.status", "agencies.add_information", "agencies.withdraw"}  # whoever holds the link
-EMAILED_LINK = {"researchers.confirm", "researchers.sign_in"}  # signed, expiring tokens
+EMAILED_LINK = {"researchers.confirm", "researchers.sign_in", "coordinators.unlock"}  # signed, expiring tokens
 RESEARCHER_ONLY = {
     "researchers.profile", "researchers.edit", "researchers.edit_add_publication", "researchers.visibility",
     "researchers.delete", "researchers.new_centre", "researchers.edit_centre",

@@ -88,3 +88,10 @@ def test_markup_typed_by_users_is_shown_as_text_on_every_page(app, hostile_world
     if role == "researcher":
         expected |= {"researchers.profile", "researchers.edit"}
     assert expected <= set(shown_escaped), expected - set(shown_escaped)
+
+
+def test_hsts_when_the_site_is_https_only(client, config_override):
+    assert "Strict-Transport-Security" not in client.get("/").headers  # http://localhost
+    config_override(SITE_URL="https://partners.example.org")
+    assert client.get("/").headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert client.get("/static/css/site.css").headers["Strict-Transport-Security"] == "max-age=31536000"
