@@ -1,7 +1,7 @@
 """Latent semantic analysis over the TF-IDF matrix: bridges learned from the profiles themselves.
 
 Words that researchers use together ("burglary", "near repeat", "target hardening") land close together
-in a few hundred latent dimensions, so a problem can match a profile that shares few of its words.
+in a few dozen latent dimensions, so a problem can match a profile that shares few of its words.
 """
 
 from __future__ import annotations
@@ -81,9 +81,10 @@ class PaperEvidence:
         self.matrix_ = new if self.matrix_.shape[0] == 0 else sp.csc_matrix(sp.vstack([self.matrix_, new]))
         self.owner_ = np.concatenate([self.owner_, owners])
 
-    def best(self, query: tuple[np.ndarray, np.ndarray], n_rows: int) -> np.ndarray:
-        """For every index row, the cosine of its best publication with the query (0 without any)."""
-        best = np.zeros(n_rows, dtype=np.float32)
+    def best(self, query: tuple[np.ndarray, np.ndarray], without: np.ndarray) -> np.ndarray:
+        """For every index row, the cosine of its best publication with the query; rows without any
+        publication keep their value in `without` (so having no papers costs nothing)."""
+        best = without.astype(np.float32, copy=True)
         columns, weights = query
         if self.matrix_.shape[0] == 0 or not len(columns):
             return best

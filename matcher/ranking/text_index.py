@@ -253,9 +253,10 @@ class TextIndex(BaseEstimator):
         if self.analyzer_ is None:
             return _Query(EMPTY, {}, {})
         bridged = self.bridges_.expand(own) if self.bridges_ is not None else ""
-        document = problem if isinstance(problem, str) else problem_document(problem, self.weights, bridged)
-        if isinstance(problem, str) and bridged:
-            document = f"{problem}\n{bridged}"
+        if isinstance(problem, str):
+            document = f"{problem}\n{bridged}" if bridged else problem
+        else:
+            document = problem_document(problem, self.weights, bridged)
         return _Query(self.vector(document), self.analyzer_.surface_forms(own),
                       self.analyzer_.surface_forms(bridged))
 
@@ -270,7 +271,7 @@ class TextIndex(BaseEstimator):
             np.clip(latent, 0.0, None, out=latent)
             scores += self.lsa_weight * (latent - cosines)
         if self.papers_ is not None:
-            scores += self.publication_weight * (self.papers_.best(query.vector, len(cosines)) - cosines)
+            scores += self.publication_weight * (self.papers_.best(query.vector, cosines) - cosines)
         return scores, cosines
 
     def scores(self, problem: ProblemQuery | str) -> dict[str, float]:
