@@ -5,15 +5,19 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from flask import Flask
-
 from matcher.config import DEV_SECRET_KEY, DEV_SITE_URL, MIN_PRODUCTION_KEY_BYTES, Config
+
+if TYPE_CHECKING:  # Flask is imported when an app is built, so `import matcher.ranking` stays Flask-free
+    from flask import Flask
 
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
     """Build the application: config, extensions, blueprints, CLI, error pages."""
+    from flask import Flask
+
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     app = Flask(
         __name__,
