@@ -74,7 +74,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
-    FORM_RATE_LIMIT = os.environ.get("FORM_RATE_LIMIT", "10 per hour")
+    FORM_RATE_LIMIT = os.environ.get("FORM_RATE_LIMIT", "10 per hour")  # accepted posts of one public form
+    FORM_POST_LIMIT = os.environ.get("FORM_POST_LIMIT", "60 per hour")  # every post, mistakes included
     # Failed coordinator sign-ins, counted per account from one client address, per client address, and per
     # account from anywhere (a higher ceiling; reaching it e-mails the coordinator an unlock link).
     SIGNIN_ACCOUNT_CLIENT_LIMIT = os.environ.get("SIGNIN_ACCOUNT_CLIENT_LIMIT", "5 per 15 minutes")

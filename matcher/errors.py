@@ -56,6 +56,8 @@ def register_error_pages(app: Flask) -> None:
     def http_error(error: HTTPException):
         if isinstance(error, SecurityError):  # a Host outside TRUSTED_HOSTS: no page can link anywhere
             return Response("Unknown host name.\n", status=400, mimetype="text/plain")
+        if error.response is not None:  # a page made for this error (a refused form shown again)
+            return error.response
         if error.code in MESSAGES:
             return render_error(error.code)
         return error

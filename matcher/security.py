@@ -1,4 +1,7 @@
-"""Security headers applied to every response."""
+"""Security headers applied to every response, and the rate limits of public forms."""
+
+import time
+from collections.abc import Callable
 
 from flask import Flask, Response, current_app, request
 
@@ -46,6 +49,36 @@ def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
 
 
-def form_rate_limit():
-    """Per-client limit on POSTs of a public form (FORM_RATE_LIMIT, e.g. '10 per hour')."""
-    return limiter.limit(lambda: current_app.config["FORM_RATE_LIMIT"], methods=["POST"])
+RefusedPage = Callable[[int], Response]
+
+
+def form_rate_limit(refused_page: RefusedPage | None = None):
+    """Per-client limits on a public form's POSTs: FORM_RATE_LIMIT counts accepted ones only (a redirect after
+    success), so staff sharing one network are not refused for their typing mistakes; FORM_POST_LIMIT, more
+    generous, counts every post against floods. A refused post gets refused_page(minutes to wait), which shows
+    the form again with what was typed, or else the error page with the wait."""
+
+    def on_breach(limit) -> Response:
+        minutes = max(1, round((limit.reset_at - time.time()) / 60))
+        if refused_page is not None:
+            return refused_page(minutes)
+        from matcher.errors import render_error
+
+        body, code = render_error(429, "You have sent this form too often. Please wait about "
+                                       f"{minutes_in_words(minutes)} and try again.")
+        return current_app.make_response((body, code))
+
+    def limits(decorated):
+        accepted = limiter.limit(lambda: current_app.config["FORM_RATE_LIMIT"], methods=["POST"],
+                                 deduct_when=lambda response: response.status_code in (302, 303),
+                                 on_breach=on_breach, scope="accepted-posts")
+        every = limiter.limit(lambda: current_app.config["FORM_POST_LIMIT"], methods=["POST"],
+                              on_breach=on_breach, scope="all-posts")
+        return every(accepted(decorated))
+
+    return limits
+
+
+def minutes_in_words(minutes: int) -> str:
+    """'1 minute', '25 minutes'."""
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"

@@ -9,6 +9,7 @@ from flask import Flask
 from matcher import taxonomy
 from matcher.auth import is_coordinator, is_researcher
 from matcher.mail import hide_private_links
+from matcher.security import minutes_in_words
 
 
 def vocabulary_label(slug: str, vocabulary_name: str) -> str:
@@ -39,6 +40,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(vocabulary_labels, "labels")
     app.add_template_filter(age, "age")
     app.add_template_filter(hide_private_links, "hide_private_links")
+    app.add_template_filter(minutes_in_words, "minutes_in_words")
     app.add_template_global(taxonomy, "taxonomy")
     app.add_template_global(is_coordinator, "is_coordinator")
     app.add_template_global(is_researcher, "is_researcher")

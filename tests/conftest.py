@@ -168,7 +168,7 @@ def live_server(app):
 
 @pytest.fixture
 def limited_app(tmp_path):
-    """A separate app with rate limits on ('2 per hour' per form).
+    """A separate app with rate limits on: 2 accepted and 4 posts in all per hour per form.
 
     Flask-Limiter keeps `enabled` on the shared extension object, so it is restored afterwards for the
     session's (unlimited) app.
@@ -177,7 +177,8 @@ def limited_app(tmp_path):
 
     was_enabled = limiter.enabled
     application = create_app(type("Limited", (TestConfig,), {
-        "RATELIMIT_ENABLED": True, "FORM_RATE_LIMIT": "2 per hour", "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_ENABLED": True, "FORM_RATE_LIMIT": "2 per hour", "FORM_POST_LIMIT": "4 per hour",
+        "RATELIMIT_STORAGE_URI": "memory://",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'limited.sqlite3'}",
     }))
     with application.app_context():

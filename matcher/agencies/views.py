@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, session, url_for
 
 from matcher.agencies import bp
 from matcher.agencies.forms import AddInformationForm, ProblemForm, WithdrawForm
@@ -16,8 +16,16 @@ def index():
     return render_template("agencies/index.html")
 
 
+def _submission_refused(minutes: int):
+    """A post over the rate limit: the form again, as typed, with how long to wait."""
+    form = ProblemForm()
+    researcher = problems.preferred_researcher(form.preferred_researcher.data)
+    page = render_template("agencies/submit.html", form=form, researcher=researcher, wait_minutes=minutes)
+    return make_response(page, 429)
+
+
 @bp.route("/submit", methods=["GET", "POST"])
-@form_rate_limit()
+@form_rate_limit(_submission_refused)
 def submit():
     """The problem statement form; `?researcher=ID` pre-fills a preferred researcher."""
     form = ProblemForm()
@@ -99,5 +107,6 @@ def _render_status(problem, info_form, withdraw_form):
         "agencies/status.html", problem=problem, partnerships=partnerships,
         steps=problems.progress(problem, partnerships), updates=problems.agency_updates(problem),
         question=problems.open_question(problem), finished=problems.is_finished(problem),
+        status_label=problems.status_for_agency(problem),
         info_form=info_form, withdraw_form=withdraw_form,
     )

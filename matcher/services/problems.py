@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from werkzeug.routing import BuildError
 
+from matcher import taxonomy
 from matcher.extensions import db
 from matcher.mail import (
     coordinator_addresses,
@@ -145,6 +146,13 @@ def open_question(problem: Problem) -> ProblemUpdate | None:
     return None
 
 
+def status_for_agency(problem: Problem) -> str:
+    """The status as the agency's page names it: 'Waiting for your answer' while a question is open."""
+    if open_question(problem) is not None and not is_finished(problem):
+        return "Waiting for your answer"
+    return taxonomy.label(taxonomy.PROBLEM_STATUSES, problem.status)
+
+
 def introductions(problem: Problem) -> list[Partnership]:
     """Researchers introduced to the agency, oldest first."""
     return list(db.session.scalars(
@@ -162,16 +170,21 @@ class Step:
 
 
 def progress(problem: Problem, partnerships: list[Partnership]) -> list[Step]:
-    """Received → under review → researchers introduced → partnership under way."""
+    """Received → under review (waiting for the agency's answer while a question is open) → researchers
+    introduced → partnership under way."""
     status = problem.status
     introduced = bool(partnerships) or status in ("introduced", "partnered")
     under_way = status == "partnered" or any(
         p.stage not in ("introduced", "first-meeting", "declined") for p in partnerships
     )
-    reviewed = introduced or status in ("under-review", "closed")
+    asked = any(u.author == "coordinator" and u.kind == "question" for u in problem.updates)
+    reviewed = introduced or asked or status in ("under-review", "closed")
+    review = "Under review by a coordinator"
+    if open_question(problem) is not None and not is_finished(problem):
+        review += ": waiting for your answer"
     steps = [
         Step("Received", True),
-        Step("Under review by a coordinator", reviewed),
+        Step(review, reviewed),
         Step("Researchers introduced", introduced),
         Step("Partnership under way", under_way),
     ]

@@ -59,6 +59,12 @@ def test_introduced_researchers_show_name_institution_and_stage_but_no_email(cli
     assert "Rosa Delgado" in html and "Example State University" in html and "First meeting" in html
     assert "rosa.private@example.edu" not in html
     assert "No researcher has been introduced yet" not in html
+    assert f'href="/directory/researchers/{researcher.id}">Rosa Delgado</a>' in html  # her public profile
+
+    researcher.hidden = True  # a hidden profile has no public page to link to
+    db.session.commit()
+    html = client.get(url(problem)).get_data(as_text=True)
+    assert "Rosa Delgado" in html and f"/directory/researchers/{researcher.id}" not in html
 
 
 def test_a_changed_or_unknown_token_is_a_plain_404_that_reveals_nothing(client, db, problem):
@@ -112,12 +118,15 @@ def test_a_coordinator_question_is_shown_and_the_reply_recorded_as_an_answer(cli
     assert "A coordinator asked you a question" in html
     assert "Do you have addresses for the break-ins?" in html
     assert "Internal: call the chief." not in html
+    assert '<span class="badge badge-status">Waiting for your answer</span>' in html
+    assert "Under review by a coordinator: waiting for your answer" in html
 
     client.post(url(problem, "/information"), data={"info-body": "Yes, geocoded addresses from our RMS."})
     assert updates(db, problem)[-1].kind == "answer"
     html = client.get(url(problem)).get_data(as_text=True)
     assert "A coordinator asked you a question" not in html
     assert "Yes, geocoded addresses from our RMS." in html
+    assert "Waiting for your answer" not in html and "waiting for your answer" not in html
 
 
 @pytest.mark.parametrize(("body", "message"), [
