@@ -77,6 +77,9 @@ DATA_SOURCES: Vocabulary = (
     ("incidents-rms", "Crime incidents (RMS)"),
     ("arrests", "Arrests"),
     ("cad", "Computer-aided dispatch (CAD)"),
+    ("nibrs", "NIBRS submissions"),
+    ("gunshot-detection", "Acoustic gunshot detection (e.g. ShotSpotter)"),
+    ("nibin", "NIBIN leads (ballistic evidence)"),
     ("surveys", "Surveys"),
     ("other", "Other"),
 )
@@ -85,7 +88,7 @@ EVALUATION_DESIGNS: Vocabulary = (
     ("none", "No evaluation needed"),
     ("not-sure", "Not sure yet: advise us"),
     ("rct", "Randomized controlled trial"),
-    ("quasi-experimental", "Quasi-experimental comparison"),
+    ("quasi-experimental", "Compare with similar places or groups that did not get it (quasi-experimental)"),
     ("process", "Process or implementation evaluation"),
     ("cost-benefit", "Cost-benefit analysis"),
 )

@@ -260,7 +260,6 @@ class ProblemForm(FundingAndDistance, ProtectedForm):
     prefer_nearby = prefer_nearby_field()
     in_person_only = in_person_only_field()
     max_distance_miles = max_distance_field()
-    show_agency_name = BooleanField("Researchers may see our agency's name before an introduction")
     avoid = TextAreaField(
         "Researchers or universities to avoid (optional)", filters=[strip_text],
         validators=[text_length(0, AVOID_MAX, "this list")], render_kw={"rows": 3},
@@ -294,7 +293,7 @@ class ProblemForm(FundingAndDistance, ProtectedForm):
             data_available=list(self.data_available.data or []),
             data_other=(self.data_other.data or "") if "other" in (self.data_available.data or []) else "",
             evaluation_design=self.evaluation_design.data, timeline=self.timeline.data or "",
-            **self.funding_and_distance(), show_agency_name=bool(self.show_agency_name.data),
+            **self.funding_and_distance(),
             avoid=self.avoid.data or "", preferred_researcher_id=self.preferred_researcher_id(),
         )
 

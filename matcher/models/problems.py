@@ -50,7 +50,6 @@ class Problem(db.Model):
     # the distance who do not work remotely are excluded ("too-far").
     max_distance_miles: Mapped[int | None]
     in_person_only: Mapped[bool] = mapped_column(default=False)
-    show_agency_name: Mapped[bool] = mapped_column(default=False)
     avoid: Mapped[str] = mapped_column(Text, default="")
     preferred_researcher_id: Mapped[int | None] = mapped_column(
         ForeignKey("researchers.id", ondelete="SET NULL")

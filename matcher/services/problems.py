@@ -35,7 +35,7 @@ SUBMITTED_FIELDS = frozenset({
     "agency_name", "agency_type", "contact_name", "contact_role", "email", "phone", "city", "state",
     "zip", "title", "description", "topics", "help_wanted", "data_available", "data_other",
     "evaluation_design", "timeline", "funding", "funding_deadline", "max_distance_miles", "in_person_only",
-    "show_agency_name", "avoid", "preferred_researcher_id",
+    "avoid", "preferred_researcher_id",
 })
 
 

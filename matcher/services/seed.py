@@ -119,7 +119,7 @@ def _load_problems(rows: list[dict], report: SeedReport) -> None:
             timeline=row.get("timeline", ""), funding=row.get("funding", "none"),
             funding_deadline=date.fromisoformat(deadline) if deadline else None,
             max_distance_miles=row.get("max_distance_miles"), in_person_only=row.get("in_person_only", False),
-            show_agency_name=row.get("show_agency_name", False), avoid=row.get("avoid", ""),
+            avoid=row.get("avoid", ""),
             created_at=submitted, updated_at=submitted,
         )
         db.session.add(problem)

@@ -49,7 +49,7 @@ def test_the_form_explains_what_makes_a_useful_statement_and_the_limits(client):
 def test_a_statement_is_stored_with_confirmation_and_coordinator_notice(client, db, matching):
     response = client.post("/agencies/submit", data=valid_form(
         data_available=["cad", "other"], data_other="Shooting reviews", prefer_nearby="y",
-        max_distance_miles="50", show_agency_name="y", avoid="Nobody from State Tech, please."))
+        max_distance_miles="50", avoid="Nobody from State Tech, please."))
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "we received your problem statement" in page
@@ -59,7 +59,7 @@ def test_a_statement_is_stored_with_confirmation_and_coordinator_notice(client, 
     assert problem.agency_name == "Harborview Police Department"
     assert problem.topics == ["vehicle-crime", "hot-spots"]
     assert problem.data_available == ["cad", "other"] and problem.data_other == "Shooting reviews"
-    assert problem.max_distance_miles == 50 and problem.show_agency_name is True
+    assert problem.max_distance_miles == 50
     assert problem.avoid == "Nobody from State Tech, please."
     assert problem.status == "new" and problem.latitude is not None
     assert len(problem.status_token) >= 40
@@ -192,7 +192,7 @@ def test_each_required_field_missing_is_explained_beside_it(client, db, matching
 
 def test_everything_typed_is_kept_when_something_is_wrong(client, matching):
     data = valid_form(email="not-an-address", prefer_nearby="y", in_person_only="y", max_distance_miles="250",
-                      show_agency_name="y", avoid="Dr. Example", data_available=["surveys", "other"],
+                      avoid="Dr. Example", data_available=["surveys", "other"],
                       data_other="Jail bookings", funding="fee", timeline="Spring 2027")
     html = client.post("/agencies/submit", data=data).get_data(as_text=True)
     assert "Please enter a valid e-mail address" in error_beside(html, "email")
@@ -207,7 +207,6 @@ def test_everything_typed_is_kept_when_something_is_wrong(client, matching):
     assert re.search(r'<option selected value="250">', html)
     assert re.search(r'<input checked[^>]*id="prefer_nearby"', html)
     assert re.search(r'<input checked[^>]*id="in_person_only"', html)
-    assert re.search(r'<input checked[^>]*id="show_agency_name"', html)
     assert "error-summary" in html
 
 
@@ -323,3 +322,35 @@ def test_the_coordinator_notice_links_to_the_problem_in_the_workspace(client, db
     problem_id = db.session.scalar(select(Problem.id))
     notice = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "coordinator_new_problem"))
     assert f"http://localhost/coordinators/problems/{problem_id}" in notice.body
+
+
+def test_pasted_text_is_never_cut_by_the_browser_and_comes_back_whole(client, db, matching):
+    html = client.get("/agencies/submit").get_data(as_text=True)
+    assert "maxlength" not in html  # a browser would cut pasted text at the limit without a word
+    pasted = "Riverton Police Department, Office of the Chief, Crime Analysis and Research Unit " * 3
+    html = client.post("/agencies/submit", data=valid_form(agency_name=pasted)).get_data(as_text=True)
+    assert "200 characters or fewer" in error_beside(html, "agency_name")
+    assert f'value="{pasted.strip()}"' in html  # all of it, so the agency can shorten it themselves
+
+
+def test_topic_boxes_do_not_each_announce_required(client):
+    html = client.get("/agencies/submit").get_data(as_text=True)
+    boxes = re.findall(r'<input[^>]*name="topics"[^>]*>', html)
+    assert boxes and not any("required" in box for box in boxes)
+
+
+def test_data_sources_include_gunshot_detection_nibin_and_nibrs_in_plain_words(client, db, matching):
+    html = client.get("/agencies/submit").get_data(as_text=True)
+    for label in ("Acoustic gunshot detection", "NIBIN leads", "NIBRS submissions", "did not get it"):
+        assert label in html
+    client.post("/agencies/submit", data=valid_form(data_available=["nibin", "gunshot-detection"]))
+    assert set(db.session.scalar(select(Problem.data_available))) == {"gunshot-detection", "nibin"}
+
+
+def test_the_asked_for_researcher_is_named_at_the_top_of_the_form(client, db):
+    researcher = make_researcher(name="Rosa Delgado", institution="Northeastern Example University")
+    db.session.add(researcher)
+    db.session.commit()
+    html = client.get(f"/agencies/submit?researcher={researcher.id}").get_data(as_text=True)
+    top = html.split('<form method="post"')[0]
+    assert "You are asking for <strong" in top and "Rosa Delgado" in top

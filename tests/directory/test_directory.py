@@ -86,7 +86,7 @@ def test_profile_page_shows_the_profile_without_the_e_mail_address(client, peopl
     html = client.get(f"/directory/researchers/{ada.id}").get_data(as_text=True)
     assert "Near-repeat burglary and target hardening." in html and "Gating alleys" in html
     assert "ada@example.edu" not in html and "@example.edu" not in html
-    assert f'href="/agencies/submit?researcher={ada.id}"' in html and "Request a partnership" in html
+    assert f'href="/agencies/submit?researcher={ada.id}"' in html and "Ask for this researcher" in html
 
 
 def test_no_e_mail_addresses_on_any_public_page(client, people):

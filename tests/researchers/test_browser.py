@@ -71,7 +71,7 @@ def test_a_new_researcher_registers_confirms_finds_edits_hides_and_deletes(page,
     expect(page.locator("ol.publications > li")).to_have_count(3)
     assert EMAIL not in page.content()
     profile_url = page.url
-    href = page.get_by_role("link", name="Request a partnership", exact=True).get_attribute("href")
+    href = page.get_by_role("link", name="Ask for this researcher", exact=True).get_attribute("href")
     assert re.search(r"researcher=\d+", href)
 
     # Edit.

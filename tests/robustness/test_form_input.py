@@ -27,7 +27,7 @@ from tests.robustness.conftest import hostile_text, robust
 from tests.security.conftest import PASSWORD, build_world
 
 HANDLED = {200, 302, 303, 400, 404, 409, 413, 429}
-PROBLEM_FIELDS = list(valid_form()) + ["prefer_nearby", "in_person_only", "show_agency_name", "preferred_researcher",
+PROBLEM_FIELDS = list(valid_form()) + ["prefer_nearby", "in_person_only", "preferred_researcher",
                                        "keep_preferred"]
 PROFILE_FIELDS = [key for key in profile_data() if key != "submit"]
 
