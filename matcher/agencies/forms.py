@@ -265,6 +265,7 @@ class ProblemForm(FundingAndDistance, ProtectedForm):
         validators=[text_length(0, AVOID_MAX, "this list")], render_kw={"rows": 3},
     )
     preferred_researcher = HiddenField()
+    submission_key = HiddenField()
     keep_preferred = BooleanField("Ask for this researcher", default=True)
 
     submit = SubmitField("Send the problem statement")

@@ -32,26 +32,34 @@ def submit():
     if request.method == "GET":
         researcher = problems.preferred_researcher(request.args.get("researcher"))
         form.preferred_researcher.data = str(researcher.id) if researcher else ""
+        form.submission_key.data = problems.new_submission_key()
     else:
         researcher = problems.preferred_researcher(form.preferred_researcher.data)
         if form.is_bot():
-            return _thank_you(form.email.data)
+            return _thank_you(form.email.data, None)
         if form.validate():
-            problems.submit_problem(form.problem_values())
-            return _thank_you(form.email.data)
+            problem, created = problems.submit_problem(form.problem_values(), form.submission_key.data)
+            if not created:
+                flash("You had already sent this statement, so it was not stored again. This is its status page.")
+                return redirect(url_for("agencies.status", token=problem.status_token), code=303)
+            return _thank_you(form.email.data, problem.id)
+        if not form.submission_key.data:
+            form.submission_key.data = problems.new_submission_key()
     return render_template("agencies/submit.html", form=form, researcher=researcher)
 
 
-def _thank_you(email: str | None):
-    """Send the browser to the confirmation page (the same page for people and bots)."""
+def _thank_you(email: str | None, problem_id: int | None):
+    """Send the browser to the confirmation page."""
     session["submitted_email"] = (email or "").strip()[:254]
+    session["submitted_problem"] = problem_id
     return redirect(url_for("agencies.submitted"), code=303)
 
 
 @bp.get("/submitted")
 def submitted():
-    """Confirmation after a statement was sent."""
-    return render_template("agencies/submitted.html", email=session.get("submitted_email", ""))
+    """Confirmation after a statement was sent: its reference number and a copy of what was sent."""
+    problem = problems.get_problem(session.get("submitted_problem"))
+    return render_template("agencies/submitted.html", email=session.get("submitted_email", ""), problem=problem)
 
 
 @bp.get("/status/<token>")

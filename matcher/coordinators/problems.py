@@ -17,6 +17,7 @@ from matcher.coordinators.forms import (
     SuggestionActionForm,
 )
 from matcher.services import coordination
+from matcher.services import problems as statements
 from matcher.services.coordination import CoordinationError
 from matcher.services.matching import WEAK_MATCH
 
@@ -61,7 +62,7 @@ def render_problem(problem, code: int = 200, rejecting: int | None = None, **giv
         exclusions=coordination.exclusions_for(problem), partnerships=coordination.partnerships_for(problem),
         free=coordination.free_capacity([s.researcher_id for s in suggestions]),
         forms=forms, action_form=SuggestionActionForm(formdata=None), rejecting=rejecting,
-        weak_match=WEAK_MATCH, answers_sent="answers" in given,
+        weak_match=WEAK_MATCH, answers_sent="answers" in given, duplicates=statements.likely_duplicates(problem),
     ), code
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.extensions import db
@@ -21,10 +21,12 @@ class Problem(db.Model):
     """A problem statement submitted by an agency."""
 
     __tablename__ = "problems"
-    __table_args__ = NEVER_REUSE_IDS
+    __table_args__ = (UniqueConstraint("submission_key", name="uq_problems_submission_key"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     status_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_status_token)
+    # One per form page shown: a statement sent twice (Back and Send again, a replayed post) is stored once.
+    submission_key: Mapped[str | None] = mapped_column(String(64))
     agency_name: Mapped[str] = mapped_column(String(200))
     agency_type: Mapped[str] = mapped_column(String(40), index=True)
     contact_name: Mapped[str] = mapped_column(String(120))

@@ -8,9 +8,13 @@ suggestions) may fail without undoing the statement: failures are logged and ret
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
+from datetime import timedelta
+from difflib import SequenceMatcher
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import BuildError
 
 from matcher import taxonomy
@@ -46,12 +50,44 @@ class ProblemClosedError(Exception):
 # --- Submission -------------------------------------------------------------------------------
 
 
-def submit_problem(values: dict) -> Problem:
-    """Store a new statement with its confirmation and coordinator notices, then suggest researchers."""
+SUBMISSION_KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def new_submission_key() -> str:
+    """A key for one showing of the form: the statement it sends is stored once, however often it is sent."""
+    return secrets.token_urlsafe(24)
+
+
+def submitted_before(submission_key: str | None) -> Problem | None:
+    """The statement already stored from this showing of the form, if any."""
+    if not submission_key or not SUBMISSION_KEY_PATTERN.match(submission_key):
+        return None
+    return db.session.scalar(select(Problem).where(Problem.submission_key == submission_key))
+
+
+def submit_problem(values: dict, submission_key: str | None = None) -> tuple[Problem, bool]:
+    """Store a new statement with its confirmation and coordinator notices, then suggest researchers.
+
+    Returns (problem, created): a statement sent again from the same form (same submission key) is not stored
+    twice; the one stored first comes back with created=False."""
+    existing = submitted_before(submission_key)
+    if existing is not None:
+        return existing, False
+    key = submission_key if submission_key and SUBMISSION_KEY_PATTERN.match(submission_key) else None
+    try:
+        return _store_new_problem(values, key), True
+    except IntegrityError:  # the same form sent twice at once: the other request stored it
+        existing = submitted_before(key)
+        if existing is None:
+            raise
+        return existing, False
+
+
+def _store_new_problem(values: dict, submission_key: str | None) -> Problem:
     values = {key: value for key, value in values.items() if key in SUBMITTED_FIELDS}
     values["preferred_researcher_id"] = listed_researcher_id(values.get("preferred_researcher_id"))
     with transaction():
-        problem = Problem(**values)
+        problem = Problem(**values, submission_key=submission_key)
         place = lookup_zip(problem.zip)
         if place is not None:
             problem.latitude, problem.longitude = place.latitude, place.longitude
@@ -116,7 +152,55 @@ def status_url(problem: Problem) -> str:
 # --- After the commit -------------------------------------------------------------------------
 
 
+# --- Likely duplicates, for coordinators ------------------------------------------------------
+
+DUPLICATE_WINDOW = timedelta(days=90)
+DUPLICATE_SIMILARITY = 0.6  # difflib ratio of title and opening text above which two statements look alike
+
+
+@dataclass
+class LikelyDuplicate:
+    """Another statement that looks like the same one sent again, and why."""
+
+    problem: Problem
+    reason: str
+
+
+def likely_duplicates(problem: Problem) -> list[LikelyDuplicate]:
+    """Other statements from the same address or agency within DUPLICATE_WINDOW whose text is much the same."""
+    candidates = db.session.scalars(
+        select(Problem).where(
+            Problem.id != problem.id,
+            or_(func.lower(Problem.email) == problem.email.lower(),
+                func.lower(Problem.agency_name) == problem.agency_name.lower()),
+            Problem.created_at.between(problem.created_at - DUPLICATE_WINDOW,
+                                       problem.created_at + DUPLICATE_WINDOW),
+        ).order_by(Problem.created_at)
+    )
+    found = []
+    for other in candidates:
+        similarity = _text_similarity(problem, other)
+        if similarity >= DUPLICATE_SIMILARITY:
+            sender = "the same e-mail address" if other.email.lower() == problem.email.lower() else "the same agency"
+            found.append(LikelyDuplicate(other, f"from {sender}, text {round(similarity * 100)}% alike"))
+    return found
+
+
+def _text_similarity(one: Problem, other: Problem) -> float:
+    def opening(p: Problem) -> str:
+        return " ".join(f"{p.title} {p.description[:600]}".lower().split())
+
+    return SequenceMatcher(None, opening(one), opening(other)).ratio()
+
+
 # --- The private status page ------------------------------------------------------------------
+
+
+def get_problem(problem_id) -> Problem | None:
+    """The problem with this id, or None (for None or a malformed id too)."""
+    if not isinstance(problem_id, int) or not 0 < problem_id < 2**31:
+        return None
+    return db.session.get(Problem, problem_id)
 
 
 def find_by_token(token: str) -> Problem | None:
