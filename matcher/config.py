@@ -52,6 +52,12 @@ class Config:
     SITE_URL = os.environ.get("SITE_URL", "")
     # Messages a public form may send one address in a day (sign-in and confirmation links, agency receipts).
     MAIL_PER_RECIPIENT_PER_DAY = int(os.environ.get("MAIL_PER_RECIPIENT_PER_DAY", 5))
+    # The contact relay: messages relayed a day per sender address and per researcher; how long the sender's
+    # confirmation link and the researcher's opt-out link work (seconds).
+    CONTACT_PER_SENDER_PER_DAY = int(os.environ.get("CONTACT_PER_SENDER_PER_DAY", 3))
+    CONTACT_PER_RESEARCHER_PER_DAY = int(os.environ.get("CONTACT_PER_RESEARCHER_PER_DAY", 5))
+    CONTACT_LINK_MAX_AGE = int(os.environ.get("CONTACT_LINK_MAX_AGE", 2 * 24 * 3600))
+    CONTACT_OPT_OUT_LINK_MAX_AGE = int(os.environ.get("CONTACT_OPT_OUT_LINK_MAX_AGE", 365 * 24 * 3600))
     # Host names the site answers to (others get 400); by default SITE_URL's host (and, outside production,
     # 127.0.0.1 and localhost).
     TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None

@@ -16,11 +16,13 @@ from matcher.models import OutboxMessage
 from matcher.models.types import utcnow
 
 
-def queue_email(to: str, subject: str, template: str, kind: str = "", **context) -> OutboxMessage:
-    """Store a message rendered from templates/emails/<template>.txt; the caller commits."""
+def queue_email(to: str, subject: str, template: str, kind: str = "", reply_to: str = "",
+                **context) -> OutboxMessage:
+    """Store a message rendered from templates/emails/<template>.txt (with an optional Reply-To); the caller
+    commits."""
     body = render_template(f"emails/{template}.txt", **context)
     subject = " ".join(subject.split())[:200]  # agency text may carry line breaks; headers cannot
-    message = OutboxMessage(to=to, subject=subject, body=body, kind=kind or template)
+    message = OutboxMessage(to=to, subject=subject, body=body, kind=kind or template, reply_to=reply_to)
     db.session.add(message)
     return message
 
@@ -133,6 +135,8 @@ def _as_email(message: OutboxMessage, sender: str) -> EmailMessage:
     email["From"] = sender
     email["To"] = message.to
     email["Subject"] = message.subject
+    if message.reply_to:
+        email["Reply-To"] = message.reply_to
     email.set_content(message.body)
     return email
 

@@ -2,6 +2,7 @@
 
 from matcher.models.accounts import Coordinator
 from matcher.models.audit import AuditEvent
+from matcher.models.contacts import ContactRequest, ContactStatus
 from matcher.models.matching import CorpusVersion, Partnership, PartnershipEvent, Suggestion
 from matcher.models.outbox import OutboxMessage
 from matcher.models.problems import Problem, ProblemUpdate
@@ -9,6 +10,8 @@ from matcher.models.researchers import Publication, ResearchCentre, Researcher
 
 __all__ = [
     "AuditEvent",
+    "ContactRequest",
+    "ContactStatus",
     "Coordinator",
     "CorpusVersion",
     "OutboxMessage",

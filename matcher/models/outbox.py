@@ -21,6 +21,8 @@ class OutboxMessage(db.Model):
     to: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
+    # The sender's confirmed address on relayed messages, so a reply reaches them directly.
+    reply_to: Mapped[str] = mapped_column(String(254), default="")
     kind: Mapped[str] = mapped_column(String(40), default="")
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(default=0)

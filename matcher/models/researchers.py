@@ -76,6 +76,8 @@ class Researcher(UserMixin, db.Model):
     conflicts: Mapped[list[str]] = mapped_column(JSON, default=list)
     confirmed_at: Mapped[datetime | None]
     hidden: Mapped[bool] = mapped_column(default=False)
+    # Whether the public may write to the researcher through the site (the contact relay).
+    accepts_messages: Mapped[bool] = mapped_column(default=True)
     reminder_sent_at: Mapped[datetime | None]
     is_sample: Mapped[bool] = mapped_column(default=False)
     sample_key: Mapped[str | None] = mapped_column(String(20), unique=True)
