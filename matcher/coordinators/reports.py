@@ -7,6 +7,7 @@ from flask import Response, abort, render_template
 from matcher.auth import coordinator_required
 from matcher.coordinators import bp
 from matcher.models.types import utcnow
+from matcher.services import contact_relay
 from matcher.services import reports as service
 
 
@@ -14,7 +15,8 @@ from matcher.services import reports as service
 @coordinator_required
 def reports():
     """Counts by status, topic, state and agency type; time to introduction; acceptance."""
-    return render_template("coordinators/reports.html", figures=service.dashboard(), exports=list(service.EXPORTS))
+    return render_template("coordinators/reports.html", figures=service.dashboard(), exports=list(service.EXPORTS),
+                           contacts=contact_relay.report_figures())
 
 
 @bp.get("/reports/<name>.csv")

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("directory", __name__)
 
-from matcher.directory import views  # noqa: E402,F401
+from matcher.directory import contact, views  # noqa: E402,F401

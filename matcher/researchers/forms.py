@@ -174,6 +174,7 @@ class ProfileForm(ProtectedForm):
     terms = MultiCheckboxField("On what terms", choices=vocabulary_choices(TERMS),
                                validators=[at_least_one("Please choose at least one option.")])
     grad_students = BooleanField("Graduate students are available to work on projects")
+    accepts_messages = BooleanField("Agencies may write to me through the site", default=True)
     capacity = StringField("Partnerships you can take at once", default="1", filters=[strip_text],
                            widget=NumberInput(min=1, max=10),
                            validators=[DataRequired("Please say how many partnerships you can take at once (1 to 10)."),
@@ -219,6 +220,7 @@ class ProfileForm(ProtectedForm):
             "methods": self.methods.data or [], "help_offered": self.help_offered.data,
             "terms": self.terms.data, "grad_students": self.grad_students.data,
             "capacity": int(self.capacity.data), "conflicts": split_list(self.conflicts.data, "lines"),
+            "accepts_messages": self.accepts_messages.data,
         }
 
     def publication_values(self) -> list[dict]:
@@ -228,7 +230,7 @@ class ProfileForm(ProtectedForm):
     def load_profile(self, values: dict) -> None:
         """Fill the form from a saved profile (the edit page's first view)."""
         for name in ("name", "position", "institution", "department", "city", "state", "zip", "remote",
-                     "statement", "topics", "methods", "help_offered", "terms", "grad_students"):
+                     "statement", "topics", "methods", "help_offered", "terms", "grad_students", "accepts_messages"):
             getattr(self, name).data = values[name]
         self.centre_id.data = values["centre_id"] or 0
         self.keywords.data = ", ".join(values["keywords"] or [])

@@ -23,7 +23,7 @@ def profile_data(**overrides) -> dict:
         "statement": "I study near-repeat burglary and evaluate place-based prevention with police partners.",
         "keywords": "near-repeat, CPTED, hot spots", "topics": ["burglary", "hot-spots"],
         "methods": ["rct"], "help_offered": ["evaluation", "advice"], "terms": ["free"],
-        "grad_students": "y", "capacity": "3", "conflicts": "Springfield Police Department",
+        "grad_students": "y", "accepts_messages": "y", "capacity": "3", "conflicts": "Springfield Police Department",
         "publications-0-title": "Near-repeat burglary in small cities", "publications-0-year": "2019",
         "publications-0-abstract": "Burglaries cluster in space and time; we test target hardening.",
         "publications-0-link": "10.1234/nrb.2019",
