@@ -294,3 +294,36 @@ def test_a_post_over_the_rate_limit_keeps_what_was_typed(limited_app):
     page = refused.get_data(as_text=True)
     assert refused.status_code == 429
     assert "Everything you typed is still here" in page and "Kept." in page
+
+
+# --- CSRF ---------------------------------------------------------------------------------------
+
+
+def test_with_csrf_on_the_form_and_the_opt_out_button_need_their_tokens(tmp_path):
+    from matcher import create_app
+    from matcher.config import TestConfig
+    from matcher.extensions import db as _db
+
+    app = create_app(type("WithCsrf", (TestConfig,), {
+        "WTF_CSRF_ENABLED": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'csrf.sqlite3'}"}))
+    with app.app_context():
+        _db.create_all()
+        researcher = make_researcher()
+        _db.session.add(researcher)
+        _db.session.commit()
+        researcher_id = researcher.id
+        with app.test_request_context():
+            stop = f"/directory/messages/stop/{contact_relay.opt_out_token(researcher)}"
+    client = app.test_client()
+    assert write(client, researcher_id).status_code == 400  # no token: refused
+    html = client.get(f"/directory/researchers/{researcher_id}/write").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    assert write(client, researcher_id, csrf_token=token).status_code == 303
+    assert client.post(stop).status_code == 400
+    html = client.get(stop).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    assert "no more messages" in client.post(stop, data={"csrf_token": token}).get_data(as_text=True)
+    with app.app_context():
+        assert _db.session.get(Researcher, researcher_id).accepts_messages is False
+        _db.session.remove()
+        _db.engine.dispose()
