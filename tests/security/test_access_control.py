@@ -12,13 +12,14 @@ from tests.security.conftest import ROLES, client_as, routes, url_of
 
 PUBLIC = {
     "home.index", "home.favicon", "static", "agencies.index", "agencies.submit", "agencies.submitted",
-    "directory.index",
+    "directory.index", "directory.write", "directory.message_waiting",
     "directory.centres", "directory.centre", "directory.researcher", "researchers.index", "researchers.register",
     "researchers.register_add_publication", "researchers.manage", "researchers.check_email",
     "coordinators.sign_in", "coordinators.sign_out", "researchers.sign_out",
 }
 STATUS_LINK = {"agencies.status", "agencies.add_information", "agencies.withdraw"}  # whoever holds the link
-EMAILED_LINK = {"researchers.confirm", "researchers.sign_in", "coordinators.unlock"}  # signed, expiring tokens
+EMAILED_LINK = {"researchers.confirm", "researchers.sign_in", "coordinators.unlock",
+                "directory.confirm_message", "directory.stop_messages"}  # signed, expiring tokens
 RESEARCHER_ONLY = {
     "researchers.profile", "researchers.edit", "researchers.edit_add_publication", "researchers.visibility",
     "researchers.delete", "researchers.new_centre", "researchers.edit_centre",
