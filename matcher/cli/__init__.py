@@ -8,6 +8,8 @@ def register_cli(app: Flask) -> None:
     from matcher.cli.accounts import (
         create_coordinator_command,
         deactivate_coordinator_command,
+        invite_coordinator_command,
+        list_coordinators_command,
         set_coordinator_password_command,
     )
     from matcher.cli.backup import export_command, import_command
@@ -23,6 +25,8 @@ def register_cli(app: Flask) -> None:
         create_coordinator_command,
         set_coordinator_password_command,
         deactivate_coordinator_command,
+        list_coordinators_command,
+        invite_coordinator_command,
         compute_suggestions_command,
         remind_stale_command,
         rank_command,

@@ -1,4 +1,4 @@
-"""Coordinators: sign-in, review queue, introductions, partnerships, assignment, reports, outbox."""
+"""Coordinators: sign-in, review queue, introductions, partnerships, assignment, reports, outbox, team, audit."""
 
 from flask import Blueprint
 
@@ -14,5 +14,6 @@ from matcher.coordinators import (  # noqa: E402,F401
     problems,
     queue,
     reports,
+    team,
     views,
 )
