@@ -60,7 +60,8 @@ def list_coordinators() -> list[Coordinator]:
 def link_max_age(purpose: str) -> int:
     """How many seconds an invitation or reset link stays valid."""
     setting, default = LINK_MAX_AGES[purpose]
-    return int(current_app.config.get(setting, default))
+    configured = current_app.config.get(setting)
+    return default if configured is None else int(configured)
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
