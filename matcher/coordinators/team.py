@@ -18,6 +18,7 @@ from matcher.coordinators.forms import (
 from matcher.errors import render_error
 from matcher.extensions import db
 from matcher.mail import deliver_after_commit
+from matcher.security import form_rate_limit
 from matcher.services import audit_log, team
 from matcher.services.accounts import AccountError
 from matcher.services.links import LinkError, lifetime_in_words
@@ -42,7 +43,8 @@ def explain_an_ended_session():
     flash(team.why_session_ended(identity), "error")
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
-    return redirect(url_for("coordinators.sign_in", next=request.full_path if request.method == "GET" else None))
+    return redirect(url_for("coordinators.sign_in",
+                            next=request.full_path.rstrip("?") if request.method == "GET" else None))
 
 
 def _back_to_team():
@@ -120,6 +122,7 @@ def change_password():
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
+@form_rate_limit()
 def forgot_password():
     """Ask for a reset link; the answer is the same whatever the address, so it reveals no account."""
     form = ForgotPasswordForm()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from datetime import timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -17,8 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from matcher.extensions import db
-from matcher.models import Coordinator
-from matcher.models.types import new_nonce
+from matcher.models import Coordinator, OutboxMessage
+from matcher.models.types import new_nonce, utcnow
 from matcher.services import audit
 from matcher.services.accounts import AccountError
 from matcher.services.links import LinkError, lifetime_in_words
@@ -147,14 +148,26 @@ def _create_invited(email: str, name: str, inviter: Coordinator | None) -> tuple
     return coordinator, message_id
 
 
+def _resets_sent_today(coordinator: Coordinator) -> int:
+    since = utcnow() - timedelta(days=1)
+    return db.session.scalar(select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.to == coordinator.email, OutboxMessage.kind == "coordinator_reset",
+        OutboxMessage.created_at >= since))
+
+
 def request_password_reset(email: str) -> list[int]:
     """E-mail a reset link to the active account with this address; nothing for any other address (the page
-    answers the same either way). The ids of the queued messages."""
+    answers the same either way), nor once MAIL_PER_RECIPIENT_PER_DAY links went to it in a day, so the form
+    cannot flood a coordinator's mailbox. The ids of the queued messages."""
     coordinator = _by_email(email)
     if coordinator is None or not coordinator.active:
         with transaction():
             audit.record("anonymous", "coordinator.password_reset_requested_unknown", "coordinator", None,
                          email=_normalised(email)[:254])
+        return []
+    if _resets_sent_today(coordinator) >= current_app.config["MAIL_PER_RECIPIENT_PER_DAY"]:
+        with transaction():
+            audit.record("anonymous", "coordinator.password_reset_capped", "coordinator", coordinator.id)
         return []
     with transaction():
         message_id = _queue_link(coordinator, "reset", "Choose a new password for Research Partners")

@@ -202,3 +202,12 @@ def test_list_and_invite_commands(runner, db, coordinator):
     assert "Ines Invited" in ines and "active" in ines and "never" in ines
     assert "deactivated" in casey
     assert lines.index(ines) < lines.index(casey)  # active accounts first
+
+
+def test_reset_links_to_one_address_stop_at_the_daily_cap(client, coordinator, config_override):
+    config_override(MAIL_PER_RECIPIENT_PER_DAY=2)
+    for _ in range(4):
+        response = client.post("/coordinators/forgot-password", data={"email": "coord@example.org"},
+                               follow_redirects=True)
+        assert "If coord@example.org belongs to an active coordinator account" in response.get_data(as_text=True)
+    assert len(outbox_to("coord@example.org")) == 2
