@@ -103,6 +103,7 @@ def rule_values(world: World) -> dict[str, object]:
         "problem_id": world.problem_id, "partnership_id": world.partnership_id, "message_id": world.message_id,
         "name": "problems", "centre_id": world.centre_id, "researcher_id": world.researcher_id,
         "token": world.status_token, "reason": "register", "action": "hide", "filename": "css/site.css",
+        "coordinator_id": world.coordinator_id, "change": "deactivate",  # refused: the only active coordinator
     }
 
 

@@ -15,10 +15,11 @@ PUBLIC = {
     "directory.index",
     "directory.centres", "directory.centre", "directory.researcher", "researchers.index", "researchers.register",
     "researchers.register_add_publication", "researchers.manage", "researchers.check_email",
-    "coordinators.sign_in", "coordinators.sign_out", "researchers.sign_out",
+    "coordinators.sign_in", "coordinators.sign_out", "researchers.sign_out", "coordinators.forgot_password",
 }
 STATUS_LINK = {"agencies.status", "agencies.add_information", "agencies.withdraw"}  # whoever holds the link
-EMAILED_LINK = {"researchers.confirm", "researchers.sign_in", "coordinators.unlock"}  # signed, expiring tokens
+EMAILED_LINK = {"researchers.confirm", "researchers.sign_in", "coordinators.unlock",  # signed, expiring tokens
+                "coordinators.accept_invitation", "coordinators.reset_password"}
 RESEARCHER_ONLY = {
     "researchers.profile", "researchers.edit", "researchers.edit_add_publication", "researchers.visibility",
     "researchers.delete", "researchers.new_centre", "researchers.edit_centre",
