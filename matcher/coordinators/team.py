@@ -112,7 +112,7 @@ def change_password():
         try:
             team.change_own_password(me, form.current_password.data, form.new_password.data)
         except AccountError as error:
-            field = form.current_password if "current" in str(error) else form.new_password
+            field = form.current_password if isinstance(error, team.WrongPasswordError) else form.new_password
             field.errors.append(str(error))
         else:
             login_user(me)  # this session goes on under the new session identity; every other one has ended

@@ -32,6 +32,10 @@ LINK_MAX_AGES = {"invite": ("COORDINATOR_INVITE_LINK_MAX_AGE", 3 * 86400),
 LINK_ENDPOINTS = {"invite": "coordinators.accept_invitation", "reset": "coordinators.reset_password"}
 
 
+class WrongPasswordError(AccountError):
+    """The current password typed to authorise a change is not the account's."""
+
+
 def actor(coordinator: Coordinator) -> str:
     """How a coordinator appears in the audit log."""
     return f"coordinator:{coordinator.id}"
@@ -206,7 +210,7 @@ def change_own_password(coordinator: Coordinator, current: str, new: str) -> Coo
     """Change the signed-in coordinator's password after checking the current one; every session ends (the
     caller signs this one in again with the new session identity)."""
     if not check_password_hash(coordinator.password_hash, current or ""):
-        raise AccountError("That is not your current password.")
+        raise WrongPasswordError("That is not your current password.")
     _check_length(new)
     with transaction():
         coordinator.password_hash = generate_password_hash(new)
