@@ -43,8 +43,8 @@ def changed_at():
 
 
 def bump_version() -> int:
-    """Move the version once more in the caller's transaction; only for bulk writes that bypass the ORM
-    (ORM changes are noticed by the hook)."""
+    """The version of the caller's transaction, moved if it has not moved yet; only for bulk SQL that bypasses
+    the ORM hook, which must also write the number into the rows' indexed_version."""
     return _next_version(db.session())
 
 
@@ -80,7 +80,6 @@ def _collect_changes(session, flush_context, instances) -> None:
         for obj in session.deleted:
             if isinstance(obj, Researcher):
                 removed = removed or _committed(obj, "confirmed_at") is not None
-                changed.discard(obj.id)
             elif isinstance(obj, Publication):
                 _add_owner(session, obj, changed, new)
             elif isinstance(obj, ResearchCentre):
