@@ -2,10 +2,11 @@
 by version stamps (not by clock), refits in the background, and each app has its own index."""
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from matcher import create_app, ranking
@@ -14,6 +15,7 @@ from matcher.extensions import db as _db
 from matcher.models import Publication, ResearchCentre, Researcher
 from matcher.models.types import utcnow
 from matcher.services import corpus, index_cache, matching, researchers
+from tests.conftest import is_postgres
 from tests.factories import make_problem, make_researcher
 
 
@@ -127,6 +129,41 @@ def test_renaming_a_centre_stamps_its_members(db):
     db.session.commit()
     assert corpus.current_version() == version + 1
     assert stamp_of(burglary.id) == version + 1 and stamp_of(traffic.id) < version + 1
+
+
+@pytest.mark.skipif(not is_postgres(), reason="the version row's lock is PostgreSQL's (SQLite has one writer)")
+def test_concurrent_changes_commit_their_versions_in_order(db):
+    first, second = make_researcher(), make_researcher()
+    db.session.add_all([first, second])
+    db.session.commit()
+    version, engine, first_id, second_id = corpus.current_version(), _db.engine, first.id, second.id
+
+    def change_second() -> None:
+        with Session(engine) as two:
+            two.get(Researcher, second_id).statement = "Second change."
+            two.commit()
+
+    with Session(engine) as one:
+        one.get(Researcher, first_id).statement = "First change."
+        one.flush()  # takes version + 1 and holds the version row until it commits
+        other = threading.Thread(target=change_second)
+        other.start()
+        wait_for_a_blocked_lock(engine)
+        one.commit()
+    other.join()
+
+    assert stamp_of(first_id) == version + 1 and stamp_of(second_id) == version + 2
+    assert corpus.current_version() == version + 2
+
+
+def wait_for_a_blocked_lock(engine, patience: float = 30.0) -> None:
+    """Poll until some transaction waits for a row lock (fails after `patience` seconds)."""
+    deadline = time.monotonic() + patience
+    with engine.connect() as connection:
+        while connection.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted")).scalar() == 0:
+            assert time.monotonic() < deadline, "the second change never waited for the first"
+            time.sleep(0.05)
+            connection.rollback()
 
 
 def test_sync_sees_a_change_that_committed_after_it_even_with_an_old_clock(app, db):
