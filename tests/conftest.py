@@ -83,14 +83,15 @@ def _clean_tables(request):
 
 
 def empty_all_tables() -> None:
-    """Delete every row of every table (inside an app context), and forget the directory's index.
-
-    Tests write rows directly, without the corpus-version bump every service makes, so the process's
-    directory index would otherwise keep the previous test's researchers.
+    """Delete every row of every table (inside an app context), and forget the directory's and the app's
+    text index: emptying the tables starts the corpus version over, which the indexes cannot tell apart
+    from the next test's changes.
     """
+    from matcher.services import index_cache
     from matcher.services.directory import forget_search_index
 
     forget_search_index()
+    index_cache.forget()
     _db.session.remove()
     tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
     with _db.engine.begin() as connection:

@@ -81,6 +81,9 @@ class Researcher(UserMixin, db.Model):
     sample_key: Mapped[str | None] = mapped_column(String(20), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The corpus version of the last change to what the text index or the directory shows of this profile,
+    # set by services.corpus at flush: a process's index reloads the profiles stamped above its version.
+    indexed_version: Mapped[int] = mapped_column(default=0, server_default="0", index=True)
     # In every session's identity; changed at sign-out to end them all.
     session_nonce: Mapped[str] = mapped_column(String(32), default=new_nonce)
     # In every e-mailed link; changed when a link is used, at sign-out and when a newer link is sent.

@@ -17,7 +17,7 @@ from matcher.extensions import db
 from matcher.mail import external_url, queue_email, recipient_at_daily_cap
 from matcher.models import Publication, ResearchCentre, Researcher
 from matcher.models.types import new_nonce, utcnow
-from matcher.services import audit, corpus, links
+from matcher.services import audit, links
 from matcher.services.geo import lookup_zip
 from matcher.services.transactions import transaction
 
@@ -173,11 +173,8 @@ def confirm_from_link(purpose: str, token: str) -> Researcher:
     def operation() -> Researcher:
         if _change_link_nonce(researcher, expected=nonce) is None:
             raise links.LinkError(expired=False, used=True)
-        was_listed = researcher.is_listed
         first_time = researcher.confirmed_at is None
         researcher.confirmed_at = utcnow()
-        if not was_listed and researcher.is_listed:
-            corpus.bump_version()
         if first_time:
             audit.record(actor(researcher), "researcher.confirmed", "researcher", researcher.id)
         audit.record(actor(researcher), f"researcher.link_followed.{purpose}", "researcher", researcher.id)
@@ -195,8 +192,6 @@ def update_profile(researcher: Researcher, values: dict, publications: list[dict
     def operation() -> Researcher:
         _apply_profile(researcher, values, publications)
         researcher.updated_at = utcnow()
-        if researcher.is_listed:
-            corpus.bump_version()
         audit.record(actor(researcher), "researcher.updated", "researcher", researcher.id)
         return researcher
 
@@ -209,10 +204,7 @@ def set_hidden(researcher: Researcher, hidden: bool) -> Researcher:
     def operation() -> Researcher:
         if researcher.hidden == hidden:
             return researcher
-        was_listed = researcher.is_listed
         researcher.hidden = hidden
-        if was_listed != researcher.is_listed:
-            corpus.bump_version()
         audit.record(actor(researcher), "researcher.hidden" if hidden else "researcher.shown",
                      "researcher", researcher.id)
         return researcher
@@ -224,11 +216,9 @@ def delete_profile(researcher: Researcher) -> None:
     """Delete a profile with its publications; the audit log keeps an entry without personal data."""
 
     def operation() -> None:
-        researcher_id, was_listed = researcher.id, researcher.is_listed
+        researcher_id = researcher.id
         db.session.delete(researcher)
         db.session.flush()
-        if was_listed:
-            corpus.bump_version()
         audit.record("researcher", "researcher.deleted", "researcher", researcher_id)
 
     _in_transaction(operation)
@@ -313,8 +303,6 @@ def create_centre(researcher: Researcher, values: dict) -> ResearchCentre:
         db.session.add(centre)
         db.session.flush()
         researcher.centre = centre
-        if researcher.is_listed:
-            corpus.bump_version()
         audit.record(actor(researcher), "centre.created", "research_centre", centre.id)
         return centre
 
@@ -329,8 +317,6 @@ def _touch_listed_members(centre: ResearchCentre) -> None:
     listed = [member for member in centre.members if member.is_listed]
     for member in listed:
         member.updated_at = utcnow()
-    if listed:
-        corpus.bump_version()
 
 
 def update_centre(researcher: Researcher, centre: ResearchCentre, values: dict) -> ResearchCentre:

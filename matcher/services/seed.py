@@ -12,7 +12,6 @@ from sqlalchemy import select
 from matcher.extensions import db
 from matcher.models import Problem, Publication, ResearchCentre, Researcher
 from matcher.models.types import utcnow
-from matcher.services import corpus
 from matcher.services.geo import lookup_zip
 from matcher.services.transactions import transaction
 
@@ -38,8 +37,6 @@ def load_sample_data(seed_dir: str) -> SeedReport:
         centres = _load_centres(read_seed_file(seed_dir, "centres.json"), report)
         _load_researchers(read_seed_file(seed_dir, "researchers.json"), centres, report)
         _load_problems(read_seed_file(seed_dir, "problems.json"), report)
-        if report.created["researchers"]:
-            corpus.bump_version()
     return report
 
 

@@ -18,7 +18,7 @@ from matcher.models import (
     Researcher,
     Suggestion,
 )
-from matcher.services import accounts, audit, coordination, matching
+from matcher.services import accounts, audit, coordination, index_cache, matching
 from matcher.services.backup import tables
 from tests.factories import make_researcher
 
@@ -27,7 +27,7 @@ from tests.factories import make_researcher
 def busy_site(app, db, seeded, monkeypatch):
     """The sample data plus everything a working site accumulates: suggestions, a coordinator's
     decisions, an introduction with its partnership history, follow-ups, the outbox and the audit log."""
-    monkeypatch.setattr(matching, "_process_index", matching._ProcessIndex())
+    index_cache.forget(app)
     with app.test_request_context():  # the introduction e-mails carry links
         return _fill_the_site(db)
 

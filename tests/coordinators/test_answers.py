@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from matcher.extensions import db
 from matcher.models import AuditEvent, Problem, ProblemUpdate, Suggestion
-from matcher.services import corpus, matching
+from matcher.services import matching
 from matcher.services.coordination import EXCLUSION_GROUPS
 from tests.factories import make_problem, make_researcher
 
@@ -31,7 +31,6 @@ def distances(db):
     problem = make_problem(title="Break-ins on the east side", max_distance_miles=25, in_person_only=True,
                            description="Residential burglary and near-repeat break-ins on the same blocks.")
     db.session.add_all([near, midway, far, problem])
-    corpus.bump_version()
     db.session.commit()
     return {"problem": problem, "near": near, "midway": midway, "far": far}
 
