@@ -1,7 +1,7 @@
 """researcher indexed version: each profile change is stamped with the corpus version that made it
 
 Revision ID: 5a1ec0ffee01
-Revises: a0701dc0ffee
+Revises: d40a9e5c1a1e
 Create Date: 2026-11-29 20:40:00
 
 Processes catch their text index up by reloading the profiles stamped above the version they hold, instead
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5a1ec0ffee01'
-down_revision = 'a0701dc0ffee'
+down_revision = 'd40a9e5c1a1e'
 branch_labels = None
 depends_on = None
 
