@@ -28,6 +28,7 @@ from matcher.forms import (
     vocabulary_choices,
     zip_matches_state,
 )
+from matcher.publications import is_web_address, newest_first, normalise_doi, normalise_link
 from matcher.taxonomy import HELP_KINDS, METHODS, TERMS, TOPICS, US_STATES
 
 MAX_PUBLICATIONS = 20
@@ -36,7 +37,6 @@ EMPTY_PUBLICATION_ROWS = 3
 MAX_PUBLICATION_ROWS_READ = 40
 MAX_KEYWORDS, MAX_KEYWORD_LENGTH = 25, 60
 MAX_CONFLICTS, MAX_CONFLICT_LENGTH = 30, 200
-DOI_PATTERN = re.compile(r"^(doi:\s*|https?://(dx\.)?doi\.org/)?10\.\d{4,9}/\S+$", re.IGNORECASE)
 URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 
@@ -93,11 +93,12 @@ def whole_number(low: int, high: int, message: str):
 
 
 def web_link(form, field) -> None:
-    """Validator: an http(s) address or a DOI."""
+    """Validator: an http(s) address or a DOI in any usual spelling (kept as its https://doi.org/ address)."""
     text = (field.data or "").strip()
     field.data = text
-    if text and not (URL_PATTERN.match(text) or DOI_PATTERN.match(text)):
+    if text and not (is_web_address(text) or normalise_doi(text)):
         raise ValidationError("Please enter a DOI (like 10.1234/abcd) or a web address starting with https://.")
+    field.data = normalise_link(text)
 
 
 def web_address(form, field) -> None:
@@ -137,7 +138,11 @@ class PublicationForm(Form):
     def values(self) -> dict:
         """The row as publication fields."""
         return {"title": self.title.data, "year": int(self.year.data) if self.year.data else None,
-                "abstract": self.abstract.data or "", "link": self.link.data or ""}
+                "abstract": self.abstract.data or "", "link": normalise_link(self.link.data)}
+
+    def typed(self) -> dict:
+        """The row as typed, unvalidated (to show it again)."""
+        return {name: (getattr(self, name).data or "").strip() for name in ("title", "year", "abstract", "link")}
 
 
 class ProfileForm(ProtectedForm):
@@ -208,6 +213,32 @@ class ProfileForm(ProtectedForm):
         self.publications.append_entry()
         return True
 
+    def typed_publications(self) -> list[dict]:
+        """The rows with anything typed in them, as typed."""
+        return [entry.form.typed() for entry in self.publications.entries if not entry.form.is_empty()]
+
+    def set_publication_rows(self, rows: list[dict]) -> None:
+        """Show these rows (year as text), followed by empty rows to fill in."""
+        while self.publications.entries:
+            self.publications.pop_entry()
+        for row in rows:
+            self.publications.append_entry(row)
+        while len(self.publications.entries) < EMPTY_PUBLICATION_ROWS or (
+            len(self.publications.entries) < MAX_PUBLICATIONS
+            and not self.publications.entries[-1].form.is_empty()
+        ):
+            self.publications.append_entry()
+
+    def remove_publication_row(self, index: int) -> dict | None:
+        """Take out the row at this index, keeping the others as typed; the removed row, or None."""
+        entries = self.publications.entries
+        if not 0 <= index < len(entries) or entries[index].form.is_empty():
+            return None
+        removed = entries[index].form.typed()
+        self.set_publication_rows([entry.form.typed() for i, entry in enumerate(entries)
+                                   if i != index and not entry.form.is_empty()])
+        return removed
+
     def profile_values(self) -> dict:
         """The validated form as profile fields."""
         return {
@@ -234,15 +265,9 @@ class ProfileForm(ProtectedForm):
         self.keywords.data = ", ".join(values["keywords"] or [])
         self.conflicts.data = "\n".join(values["conflicts"] or [])
         self.capacity.data = str(values["capacity"])
-        while self.publications.entries:
-            self.publications.pop_entry()
-        for publication in values["publications"]:
-            self.publications.append_entry({**publication, "year": str(publication["year"] or "")})
-        while len(self.publications.entries) < EMPTY_PUBLICATION_ROWS or (
-            len(self.publications.entries) < MAX_PUBLICATIONS
-            and not self.publications.entries[-1].form.is_empty()
-        ):
-            self.publications.append_entry()
+        self.set_publication_rows(newest_first(
+            {**publication, "year": str(publication["year"] or ""), "link": normalise_link(publication["link"])}
+            for publication in values["publications"]))
 
 
 class RegistrationForm(ProfileForm):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from functools import wraps
 
-from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from matcher.after_response import after_response
@@ -60,6 +60,22 @@ def register_add_publication():
     """Without JavaScript: show the registration form again, as typed, with one more publication row."""
     form = _registration_form()
     return _render_with_new_row("researchers/register.html", form)
+
+
+@bp.post("/register/remove-publication")
+def register_remove_publication():
+    """Without JavaScript: the registration form again, as typed, without the publication row asked for."""
+    return _render_without_row("researchers/register.html", _registration_form())
+
+
+def _render_without_row(template: str, form: ProfileForm, **context):
+    index = request.form.get("remove_publication", "")
+    removed = form.remove_publication_row(int(index)) if index.isascii() and index.isdigit() else None
+    notice = None
+    if removed is not None:
+        notice = (f"“{removed['title'] or 'Untitled'}” is taken off the list. "
+                  "Nothing is saved until you press the button at the end of the form.")
+    return _render_profile_form(template, form, publications_notice=notice, **context)
 
 
 def _render_with_new_row(template: str, form: ProfileForm, **context):
@@ -185,6 +201,13 @@ def edit():
 def edit_add_publication():
     """Without JavaScript: the edit form again, as typed, with one more publication row."""
     return _render_with_new_row("researchers/edit.html", _edit_form(), researcher=current_user)
+
+
+@bp.post("/profile/edit/remove-publication")
+@researcher_required
+def edit_remove_publication():
+    """Without JavaScript: the edit form again, as typed, without the publication row asked for."""
+    return _render_without_row("researchers/edit.html", _edit_form(), researcher=current_user)
 
 
 @bp.post("/profile/<any(hide, show):action>")
