@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     EmailField,
@@ -28,7 +29,8 @@ from matcher.forms import (
     vocabulary_choices,
     zip_matches_state,
 )
-from matcher.publications import is_web_address, newest_first, normalise_doi, normalise_link
+from matcher.publications import is_web_address, new_rows, newest_first, normalise_doi, normalise_link
+from matcher.services.publication_import import MAX_IMPORT_BYTES, text_from_upload
 from matcher.taxonomy import HELP_KINDS, METHODS, TERMS, TOPICS, US_STATES
 
 MAX_PUBLICATIONS = 20
@@ -188,6 +190,10 @@ class ProfileForm(ProtectedForm):
     publications = FieldList(FormField(PublicationForm), min_entries=EMPTY_PUBLICATION_ROWS,
                              max_entries=MAX_PUBLICATION_ROWS_READ)
     add_publication = SubmitField("Add another publication")
+    import_text = TextAreaField("Paste BibTeX or RIS")
+    import_file = FileField("Or choose a .bib or .ris file", render_kw={
+        "accept": ".bib,.bibtex,.ris,.txt,text/plain,application/x-bibtex,application/x-research-info-systems",
+        "data-max-bytes": str(MAX_IMPORT_BYTES)})
     submit = SubmitField("Save profile")
 
     def set_centre_choices(self, centres) -> None:
@@ -201,6 +207,41 @@ class ProfileForm(ProtectedForm):
             raise ValidationError(
                 f"You can list up to {MAX_PUBLICATIONS} publications; please remove {filled - MAX_PUBLICATIONS}."
             )
+
+    def validate_import_text(self, field) -> None:
+        """Pasted text is imported by its own button; saving must not silently drop it."""
+        if (field.data or "").strip():
+            raise ValidationError("You pasted publications but have not imported them yet: press “Import "
+                                  "publications” to add them to the list below, or empty this box.")
+
+    def validate_import_file(self, field) -> None:
+        """A chosen file is read by the import button; saving must not silently ignore it."""
+        if getattr(field.data, "filename", ""):
+            raise ValidationError("You chose a file but have not imported it yet: choose it again and press "
+                                  "“Import publications” (a page shown again cannot keep a chosen file).")
+
+    def import_source(self) -> str:
+        """The uploaded file's text, or else the pasted text; ImportProblem when the file cannot be used."""
+        upload = self.import_file.data
+        if getattr(upload, "filename", ""):
+            return text_from_upload(upload.stream.read(MAX_IMPORT_BYTES + 1))
+        return self.import_text.data or ""
+
+    def import_error(self, message: str) -> None:
+        """Show why an import failed, beside the file field when a file was chosen, else beside the text box."""
+        field = self.import_file if getattr(self.import_file.data, "filename", "") else self.import_text
+        field.errors = [*field.errors, message]
+
+    def add_imported_rows(self, rows: list[dict]) -> tuple[int, int, int]:
+        """Add imported rows not already listed (by DOI or title), newest first, up to the limit; return how many
+        were added, left out as duplicates, and left out for lack of room."""
+        typed = self.typed_publications()
+        fresh, duplicates = new_rows(typed, rows)
+        room = max(MAX_PUBLICATIONS - len(typed), 0)
+        added, no_room = fresh[:room], max(len(fresh) - room, 0)
+        self.set_publication_rows(newest_first([*typed, *added]))
+        self.import_text.data = ""
+        return len(added), duplicates, no_room
 
     def can_add_publication(self) -> bool:
         """Whether another empty row may be offered."""

@@ -23,7 +23,7 @@ from matcher.researchers.forms import (
     SignInRequestForm,
 )
 from matcher.security import form_rate_limit
-from matcher.services import links
+from matcher.services import links, publication_import
 from matcher.services import researchers as service
 
 
@@ -78,6 +78,45 @@ def _render_without_row(template: str, form: ProfileForm, **context):
     return _render_profile_form(template, form, publications_notice=notice, **context)
 
 
+@bp.post("/register/import-publications")
+def register_import_publications():
+    """The registration form again, as typed, with the publications of a pasted or uploaded export added."""
+    return _render_with_imported_rows("researchers/register.html", _registration_form())
+
+
+def _render_with_imported_rows(template: str, form: ProfileForm, **context):
+    try:
+        imported = publication_import.rows_from_text(form.import_source())
+    except publication_import.ImportProblem as problem:
+        form.import_error(str(problem))
+        return _render_profile_form(template, form, **context)
+    notice = _import_summary(form.add_imported_rows(imported.rows), "the export")
+    if imported.unreadable or imported.untitled:
+        left_out = imported.unreadable + imported.untitled
+        notice += (f" {left_out} entr{'y' if left_out == 1 else 'ies'} could not be read or had no title."
+                   f"{' ' + imported.first_problem if imported.first_problem else ''}")
+    return _render_profile_form(template, form, publications_notice=notice, **context)
+
+
+def _import_summary(counts: tuple[int, int, int], source: str) -> str:
+    """What an import added to the form, in words."""
+    added, duplicates, no_room = counts
+    parts = [f"{_publications(added)} from {source} {'is' if added == 1 else 'are'} added to the list below"
+             if added else f"Nothing new was found in {source}"]
+    if duplicates:
+        parts.append(f"{_publications(duplicates)} {'was' if duplicates == 1 else 'were'} already listed")
+    if no_room:
+        parts.append(f"{_publications(no_room)} did not fit (a profile lists at most {MAX_PUBLICATIONS})")
+    message = "; ".join(parts) + "."
+    if added:
+        message += " Check them; nothing is saved until you press the button at the end of the form."
+    return message
+
+
+def _publications(count: int) -> str:
+    return f"{count} publication{'' if count == 1 else 's'}"
+
+
 def _render_with_new_row(template: str, form: ProfileForm, **context):
     if not form.add_publication_row():
         form.publications.errors = [f"You can list up to {MAX_PUBLICATIONS} publications."]
@@ -86,7 +125,7 @@ def _render_with_new_row(template: str, form: ProfileForm, **context):
 
 def _render_profile_form(template: str, form: ProfileForm, focus_row: int | None = None, **context):
     return render_template(template, form=form, max_publications=MAX_PUBLICATIONS, focus_row=focus_row,
-                           **context)
+                           max_import_bytes=publication_import.MAX_IMPORT_BYTES, **context)
 
 
 @bp.get("/check-your-email/<any(register, manage):reason>")
@@ -208,6 +247,13 @@ def edit_add_publication():
 def edit_remove_publication():
     """Without JavaScript: the edit form again, as typed, without the publication row asked for."""
     return _render_without_row("researchers/edit.html", _edit_form(), researcher=current_user)
+
+
+@bp.post("/profile/edit/import-publications")
+@researcher_required
+def edit_import_publications():
+    """The edit form again, as typed, with the publications of a pasted or uploaded export added."""
+    return _render_with_imported_rows("researchers/edit.html", _edit_form(), researcher=current_user)
 
 
 @bp.post("/profile/<any(hide, show):action>")
