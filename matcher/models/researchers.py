@@ -57,6 +57,8 @@ class Researcher(UserMixin, db.Model):
     position: Mapped[str] = mapped_column(String(120))
     institution: Mapped[str] = mapped_column(String(200))
     department: Mapped[str] = mapped_column(String(200), default="")
+    orcid: Mapped[str] = mapped_column(String(19), default="")  # 0000-0000-0000-000X, checked, or ""
+    website: Mapped[str] = mapped_column(String(300), default="")
     centre_id: Mapped[int | None] = mapped_column(
         ForeignKey("research_centres.id", ondelete="SET NULL"), index=True
     )

@@ -29,7 +29,14 @@ from matcher.forms import (
     vocabulary_choices,
     zip_matches_state,
 )
-from matcher.publications import is_web_address, new_rows, newest_first, normalise_doi, normalise_link
+from matcher.publications import (
+    is_web_address,
+    new_rows,
+    newest_first,
+    normalise_doi,
+    normalise_link,
+    normalise_orcid,
+)
 from matcher.services.publication_import import MAX_IMPORT_BYTES, text_from_upload
 from matcher.taxonomy import HELP_KINDS, METHODS, TERMS, TOPICS, US_STATES
 
@@ -111,6 +118,19 @@ def web_address(form, field) -> None:
         raise ValidationError("Please enter a web address starting with https://.")
 
 
+def orcid_id(form, field) -> None:
+    """Validator: an ORCID iD (or its orcid.org address) with a valid check digit, kept as 0000-0000-0000-000X."""
+    text = (field.data or "").strip()
+    field.data = text
+    if not text:
+        return
+    normalised = normalise_orcid(text)
+    if normalised is None:
+        raise ValidationError("Please enter your ORCID iD as 16 characters like 0000-0002-1825-0097 (the last may "
+                              "be X); check for a mistyped digit.")
+    field.data = normalised
+
+
 class PublicationForm(Form):
     """One publication row; an entirely empty row is ignored."""
 
@@ -160,6 +180,9 @@ class ProfileForm(ProtectedForm):
     )
     department = StringField("Department", filters=[strip_text], validators=[Optional(), max_length(200)])
     centre_id = SelectField("Research centre", coerce=int, default=0)
+    orcid = StringField("ORCID iD", filters=[strip_text], validators=[Optional(), max_length(60), orcid_id])
+    # Not "website": that name is the honeypot every public form has.
+    web_page = StringField("Web page", filters=[strip_text], validators=[Optional(), max_length(300), web_address])
     city = StringField(
         "City", filters=[strip_text], validators=[DataRequired("Please enter your city."), max_length(100)]
     )
@@ -291,6 +314,7 @@ class ProfileForm(ProtectedForm):
             "methods": self.methods.data or [], "help_offered": self.help_offered.data,
             "terms": self.terms.data, "grad_students": self.grad_students.data,
             "capacity": int(self.capacity.data), "conflicts": split_list(self.conflicts.data, "lines"),
+            "orcid": self.orcid.data or "", "website": self.web_page.data or "",
         }
 
     def publication_values(self) -> list[dict]:
@@ -303,6 +327,8 @@ class ProfileForm(ProtectedForm):
                      "statement", "topics", "methods", "help_offered", "terms", "grad_students"):
             getattr(self, name).data = values[name]
         self.centre_id.data = values["centre_id"] or 0
+        self.orcid.data = values.get("orcid") or ""
+        self.web_page.data = values.get("website") or ""
         self.keywords.data = ", ".join(values["keywords"] or [])
         self.conflicts.data = "\n".join(values["conflicts"] or [])
         self.capacity.data = str(values["capacity"])

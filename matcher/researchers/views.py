@@ -13,6 +13,7 @@ from matcher.auth import RESEARCHER_EXPIRY_KEY, is_researcher
 from matcher.extensions import db
 from matcher.mail import deliver_after_commit
 from matcher.models import ResearchCentre
+from matcher.publications import normalise_orcid
 from matcher.researchers import bp
 from matcher.researchers.forms import (
     MAX_PUBLICATIONS,
@@ -23,7 +24,7 @@ from matcher.researchers.forms import (
     SignInRequestForm,
 )
 from matcher.security import form_rate_limit
-from matcher.services import links, publication_import
+from matcher.services import links, orcid, publication_import
 from matcher.services import researchers as service
 
 
@@ -254,6 +255,37 @@ def edit_remove_publication():
 def edit_import_publications():
     """The edit form again, as typed, with the publications of a pasted or uploaded export added."""
     return _render_with_imported_rows("researchers/edit.html", _edit_form(), researcher=current_user)
+
+
+@bp.post("/profile/edit/import-orcid")
+@researcher_required
+def edit_import_orcid():
+    """The edit form again, as typed, with the public works of the ORCID iD typed in it added."""
+    form = _edit_form()
+    context = {"researcher": current_user}
+    orcid_id = normalise_orcid(form.orcid.data)
+    if orcid_id is None:
+        form.orcid.errors = ["Please enter your ORCID iD, like 0000-0002-1825-0097, then press “Import from "
+                             "ORCID” again." if not (form.orcid.data or "").strip() else
+                             "This is not a valid ORCID iD: it has 16 characters like 0000-0002-1825-0097 "
+                             "(the last may be X). Please check for a mistyped digit."]
+        return _render_profile_form("researchers/edit.html", form, **context)
+    form.orcid.data = orcid_id
+    try:
+        rows = publication_import.rows_from_orcid(orcid_id)
+    except orcid.NotFound:
+        form.orcid.errors = [f"ORCID has no public record for {orcid_id}. Please check the iD; works you keep "
+                             "private on ORCID cannot be imported."]
+    except orcid.Unavailable:
+        form.orcid.errors = ["We could not reach ORCID just now, so nothing was imported. Everything you typed is "
+                             "still here: try again later, or export your works from orcid.org as BibTeX and "
+                             "import that file below."]
+    else:
+        notice = (_import_summary(form.add_imported_rows(rows), "ORCID") if rows
+                  else f"ORCID lists no public works for {orcid_id}, so nothing was added.")
+        return _render_profile_form("researchers/edit.html", form, publications_notice=notice,
+                                    orcid_notice=notice, **context)
+    return _render_profile_form("researchers/edit.html", form, **context)
 
 
 @bp.post("/profile/<any(hide, show):action>")

@@ -26,7 +26,7 @@ from matcher.services.transactions import transaction
 PROFILE_FIELDS = (
     "name", "position", "institution", "department", "centre_id", "city", "state", "zip", "remote",
     "statement", "keywords", "topics", "methods", "help_offered", "terms", "grad_students", "capacity",
-    "conflicts",
+    "conflicts", "orcid", "website",
 )
 CENTRE_FIELDS = ("name", "university", "website", "description", "city", "state", "topics")
 MAX_PUBLICATIONS = 20
