@@ -23,7 +23,7 @@ from matcher.researchers.forms import (
     SignInRequestForm,
 )
 from matcher.security import form_rate_limit
-from matcher.services import links
+from matcher.services import links, publication_import
 from matcher.services import researchers as service
 
 
@@ -70,7 +70,7 @@ def _render_with_new_row(template: str, form: ProfileForm, **context):
 
 def _render_profile_form(template: str, form: ProfileForm, focus_row: int | None = None, **context):
     return render_template(template, form=form, max_publications=MAX_PUBLICATIONS, focus_row=focus_row,
-                           **context)
+                           max_import_bytes=publication_import.MAX_IMPORT_BYTES, **context)
 
 
 @bp.get("/check-your-email/<any(register, manage):reason>")

@@ -17,6 +17,7 @@ from matcher.extensions import db
 from matcher.mail import external_url, queue_email, recipient_at_daily_cap
 from matcher.models import Publication, ResearchCentre, Researcher
 from matcher.models.types import new_nonce, utcnow
+from matcher.publications import newest_first, normalise_link
 from matcher.services import audit, links
 from matcher.services.geo import lookup_zip
 from matcher.services.transactions import transaction
@@ -25,7 +26,7 @@ from matcher.services.transactions import transaction
 PROFILE_FIELDS = (
     "name", "position", "institution", "department", "centre_id", "city", "state", "zip", "remote",
     "statement", "keywords", "topics", "methods", "help_offered", "terms", "grad_students", "capacity",
-    "conflicts",
+    "conflicts", "orcid", "website",
 )
 CENTRE_FIELDS = ("name", "university", "website", "description", "city", "state", "topics")
 MAX_PUBLICATIONS = 20
@@ -234,8 +235,8 @@ def _apply_profile(researcher: Researcher, values: dict, publications: list[dict
     researcher.longitude = place.longitude if place else None
     researcher.publications = [
         Publication(position=i, title=p["title"], year=p.get("year"), abstract=p.get("abstract", ""),
-                    link=p.get("link", ""))
-        for i, p in enumerate(publications[:MAX_PUBLICATIONS])
+                    link=normalise_link(p.get("link")))
+        for i, p in enumerate(newest_first(publications[:MAX_PUBLICATIONS]))
     ]
 
 
