@@ -23,9 +23,10 @@ $(VENV)/.installed-dev: requirements.lock requirements-dev.lock $(VENV)/.install
 	touch $@
 
 # After editing requirements.txt or requirements-dev.txt: recompile both lock files (pip-tools, needs PyPI).
-# requirements.lock comes first: requirements-dev.txt uses it as constraints.
+# Versions already locked are kept; `make lock LOCK_ARGS=--upgrade` moves every transitive dependency to its newest.
+# requirements.lock comes first: requirements-dev.txt uses it as constraints, so both install the same versions.
 PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe \
-	--strip-extras --no-emit-index-url --no-emit-find-links --newline lf
+	--strip-extras --no-emit-index-url --no-emit-find-links --newline lf $(LOCK_ARGS)
 lock: $(VENV)/.installed-dev
 	$(PIP_COMPILE) --output-file requirements.lock requirements.txt
 	$(PIP_COMPILE) --output-file requirements-dev.lock requirements-dev.txt
