@@ -10,7 +10,7 @@ from matcher.services.synthetic import synthesize_programme
 @click.option("--researchers", default=10_000, show_default=True, type=click.IntRange(0, 1_000_000))
 @click.option("--problems", default=2_000, show_default=True, type=click.IntRange(0, 1_000_000))
 @click.option("--partnerships", default=800, show_default=True, type=click.IntRange(0, 1_000_000))
-@click.option("--seed", default=1, show_default=True, help="Random seed: the same seed makes the same programme.")
+@click.option("--seed", default=1, show_default=True, help="Random seed: the same seed gives the same people and text.")
 @click.option("--suggestions/--no-suggestions", default=True, show_default=True,
               help="Rank researchers for every open problem now (otherwise run `flask compute-suggestions`).")
 @click.option("--seed-dir", default=None, help="Folder with the sample JSON files whose text is remixed.")
