@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from matcher.models import OutboxMessage, Partnership, Problem, Publication, Researcher, Suggestion
-from matcher.services import matching
+from matcher.services import index_cache
 from matcher.taxonomy import AGENCY_TYPES, OPEN_PROBLEM_STATUSES, PARTNERSHIP_STAGES, TOPICS, slugs
 
 
@@ -15,9 +15,8 @@ def count(db, model, *where) -> int:
 
 
 @pytest.fixture
-def programme(runner, db, monkeypatch):
-    # This process's text index may remember an earlier test's researchers under the same corpus version.
-    monkeypatch.setattr(matching, "_process_index", matching._ProcessIndex())
+def programme(app, runner, db):
+    index_cache.forget(app)  # this process's index may remember an earlier test's researchers
     result = runner.invoke(args=["synthesize-programme", "--researchers", "80", "--problems", "24",
                                  "--partnerships", "8", "--seed", "3"])
     assert result.exit_code == 0, result.output

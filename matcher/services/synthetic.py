@@ -196,13 +196,14 @@ def _insert_researchers(rng: random.Random, pool: TextPool, count: int, tag: str
                 for i in range(rng.choice((0, 1, 2, 2, 3, 4, 5)))
             ])
         with transaction():
+            version = corpus.bump_version()  # bulk SQL skips the ORM hook: stamp the rows by hand
+            rows = [dict(row, indexed_version=version) for row in rows]
             new_ids = list(db.session.scalars(
                 insert(Researcher).returning(Researcher.id, sort_by_parameter_order=True), rows))
             papers = [dict(p, researcher_id=rid) for rid, owned in zip(new_ids, publications, strict=True)
                       for p in owned]
             if papers:
                 db.session.execute(insert(Publication), papers)
-            corpus.bump_version()
         ids += new_ids
         report.created["researchers"] += len(rows)
         report.created["publications"] += len(papers)
