@@ -13,9 +13,9 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from matcher import ranking, taxonomy
+from matcher import taxonomy
 from matcher.extensions import db
-from matcher.models import Coordinator, Partnership, Problem, Researcher, Suggestion
+from matcher.models import Coordinator, Partnership, Problem, Suggestion
 from matcher.ranking.assignment import solve_assignment
 from matcher.services import audit, matching
 from matcher.services.coordination import (
@@ -87,7 +87,7 @@ def propose(per_problem: int) -> Proposal:
     ))
     researcher_ids = sorted({s.researcher_id for s in suggestions})
     capacity = free_capacity(researcher_ids)
-    conflicts = _conflicting_pairs(suggestions, by_id)
+    conflicts = _excluded_pairs(suggestions, by_id)
     slots = _problem_slots(problems, per_problem)
     started = time.perf_counter()
     result = solve_assignment(
@@ -104,17 +104,13 @@ def propose(per_problem: int) -> Proposal:
     return Proposal(rows, result.total, seconds, result.candidate_pairs)
 
 
-def _conflicting_pairs(suggestions: list[Suggestion], problems: dict[int, Problem]) -> list[tuple[int, int]]:
-    """Pairs the rules forbid today: declared conflicts, agency's avoid list, hidden or unlisted profiles."""
-    facts = {pid: matching.problem_facts(p) for pid, p in problems.items()}
-    forbidden = []
-    for suggestion in suggestions:
-        researcher: Researcher = suggestion.researcher
-        candidate = matching.match_candidate(researcher, active=0)
-        reason = ranking.exclusion_reason(candidate, facts[suggestion.problem_id])
-        if reason not in (None, "no-capacity"):
-            forbidden.append((suggestion.problem_id, suggestion.researcher_id))
-    return forbidden
+def _excluded_pairs(suggestions: list[Suggestion], problems: dict[int, Problem]) -> list[tuple[int, int]]:
+    """Pairs the exclusion policy forbids today (the same one introductions follow)."""
+    active = matching.active_partnership_counts(sorted({s.researcher_id for s in suggestions}))
+    return [
+        (s.problem_id, s.researcher_id) for s in suggestions
+        if matching.researcher_exclusions(s.researcher, problems[s.problem_id], active.get(s.researcher_id, 0))
+    ]
 
 
 def _is_id(text: str) -> bool:

@@ -14,7 +14,7 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from matcher import ranking, taxonomy
+from matcher import taxonomy
 from matcher.extensions import db
 from matcher.mail import deliver_after_commit, deliver_pending, external_url, queue_email
 from matcher.models import (
@@ -28,14 +28,11 @@ from matcher.models import (
     Suggestion,
 )
 from matcher.models.types import has_slug, utcnow
+from matcher.ranking.exclusions import Exclusion, from_code
 from matcher.services import audit, matching
 from matcher.services.transactions import transaction
 
 INTRODUCIBLE_DECISIONS = ("pending", "shortlisted")
-EXCLUSION_GROUPS = {
-    "declared-conflict": "Conflict", "avoided-by-agency": "Conflict", "no-capacity": "Capacity",
-    "hidden": "Hidden", "unconfirmed": "Hidden", "stale": "Hidden", "too-far": "Distance",
-}
 MAX_TEXT = 5000
 PAGE_SIZE = 50
 
@@ -104,7 +101,7 @@ def status_counts() -> dict[str, int]:
 
 
 @dataclass
-class Exclusion:
+class ExcludedResearcher:
     """A researcher the matcher left out, and why."""
 
     researcher: Researcher
@@ -141,15 +138,18 @@ def suggestions_for(problem: Problem) -> list[Suggestion]:
     return list(db.session.scalars(query))
 
 
-def exclusions_for(problem: Problem) -> list[Exclusion]:
+def exclusions_for(problem: Problem) -> list[ExcludedResearcher]:
     """Researchers the last ranking considered but left out, with the reason (stored with the suggestions)."""
     stored = [(int(rid), code) for rid, code in (problem.exclusions or [])]
     ids = [rid for rid, _ in stored]
     people = {r.id: r for r in db.session.scalars(select(Researcher).where(Researcher.id.in_(ids)))}
-    return [
-        Exclusion(people[rid], code, EXCLUSION_GROUPS.get(code, "Other"), matching.EXCLUSION_LABELS.get(code, code))
-        for rid, code in stored if rid in people
-    ]
+    rows = []
+    for rid, code in stored:
+        if rid in people:
+            known = from_code(code)
+            rows.append(ExcludedResearcher(people[rid], code, known.group if known else "Other",
+                                           known.label if known else code))
+    return rows
 
 
 def partnerships_for(problem: Problem) -> list[Partnership]:
@@ -252,13 +252,14 @@ def _check_introducible(problem: Problem, suggestion: Suggestion, taken: dict[in
     if existing is not None:
         raise CoordinationError(f"{researcher.name} was already introduced to this agency.")
     active = matching.active_partnership_counts([researcher.id]).get(researcher.id, 0) + taken.get(researcher.id, 0)
-    reason = ranking.exclusion_reason(matching.match_candidate(researcher, active), matching.problem_facts(problem))
-    if reason in ("hidden", "unconfirmed"):
+    reasons = matching.researcher_exclusions(researcher, problem, active)
+    if not reasons:
+        return
+    if reasons[0].unlisted:
         raise CoordinationError(f"{researcher.name}'s profile is not listed, so they cannot be introduced.")
-    if reason in ("declared-conflict", "avoided-by-agency"):
-        raise CoordinationError(f"{researcher.name} cannot be introduced: {matching.EXCLUSION_LABELS[reason].lower()}.")
-    if reason == "no-capacity":
+    if reasons[0] is Exclusion.NO_CAPACITY:
         raise CoordinationError(f"{researcher.name} has no free capacity for another partnership.")
+    raise CoordinationError(f"{researcher.name} cannot be introduced: {reasons[0].label.lower()}.")
 
 
 def _introduce_in_session(problem: Problem, suggestions: list[Suggestion], coordinator: Coordinator,

@@ -22,15 +22,6 @@ from matcher.services.transactions import transaction
 from matcher.taxonomy import OPEN_PROBLEM_STATUSES
 
 CANDIDATE_POOL = 100  # text hits considered before structured fit re-orders them
-EXCLUSION_LABELS = {
-    "hidden": "Profile hidden",
-    "unconfirmed": "E-mail not confirmed",
-    "stale": "Profile not reconfirmed for a year",
-    "declared-conflict": "Researcher declared a conflict with this agency",
-    "avoided-by-agency": "The agency asked to avoid this researcher or university",
-    "no-capacity": "No free capacity",
-    "too-far": "Beyond the distance the agency needs for in-person work",
-}
 
 
 @dataclass
@@ -118,6 +109,11 @@ def match_candidate(researcher: Researcher, active: int) -> ranking.MatchCandida
     )
 
 
+def researcher_exclusions(researcher: Researcher, problem: Problem, active: int) -> list[ranking.Exclusion]:
+    """Why this researcher (with `active` partnerships) may not be suggested, introduced or proposed here."""
+    return ranking.exclusions(match_candidate(researcher, active), problem_facts(problem))
+
+
 def model_version(index_version: str, weights: dict) -> str:
     """The index version and a fingerprint of the blend weights (two weightings never look the same)."""
     fingerprint = hashlib.sha256(repr(sorted(weights.items())).encode()).hexdigest()[:10]
@@ -187,7 +183,7 @@ def rank_problem(problem: Problem, k: int | None = None) -> RankingResult:
     suggestions, exclusions = ranking.blend(problem_facts(problem), candidates, text_scores, blend_weights(), k)
     return RankingResult(
         suggestions=suggestions,
-        exclusions=[(int(rid), reason) for rid, reason in exclusions],
+        exclusions=[(int(rid), reason.value) for rid, reason in exclusions],
         hits=hits,
         model_version=model_version(index.version_, current_app.config["MATCH_WEIGHTS"]),
         strength=index.strength,
