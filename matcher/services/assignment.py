@@ -23,9 +23,9 @@ from matcher.services.coordination import (
     actor,
     free_capacity,
     introduce_many,
-    shortlist_in_session,
+    shortlist,
 )
-from matcher.services.transactions import transaction
+from matcher.services.transactions import unit_of_work
 
 ASSIGNABLE_STATUSES = ("new", "under-review")
 MIN_PER_PROBLEM, MAX_PER_PROBLEM = 1, 3
@@ -139,7 +139,7 @@ def accept(values: list[str], mode: str, coordinator: Coordinator) -> int:
     if mode != "shortlist":
         raise CoordinationError("Choose whether to shortlist or introduce.")
     count = 0
-    with transaction():
+    with unit_of_work():
         for problem_id, suggestion_ids in selections.items():
             for suggestion_id in suggestion_ids:
                 suggestion = db.session.get(Suggestion, suggestion_id)
@@ -152,7 +152,7 @@ def accept(values: list[str], mode: str, coordinator: Coordinator) -> int:
                         f"{suggestion.researcher.name} was rejected for this problem since the proposal was made. "
                         "Reload the proposal and try again."
                     )
-                shortlist_in_session(suggestion.problem, suggestion, coordinator)
+                shortlist(suggestion.problem, suggestion.id, coordinator)
                 count += 1
         audit.record(actor(coordinator), "assignment.shortlisted", "assignment", None,
                      pairs=[f"{p}:{s}" for p, ids in selections.items() for s in ids])

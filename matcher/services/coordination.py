@@ -1,8 +1,8 @@
 """The coordinator's work on problem statements: queue, decisions, introductions, questions, notes.
 
-Every public operation is one transaction: it commits at the end, or rolls back on any error so
-nothing is half-saved, and records an audit event. E-mails are stored in the outbox inside the
-transaction and delivered after the commit.
+Every public operation is one unit of work: it commits at the end, or rolls back on any error so
+nothing is half-saved, and records an audit event; called inside another unit (introduce_many, accepting a
+proposal) it becomes part of it. E-mails are stored in the outbox inside the unit and delivered after the commit.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from matcher.models import (
 from matcher.models.types import has_slug, utcnow
 from matcher.ranking.exclusions import Exclusion, from_code
 from matcher.services import audit, matching
-from matcher.services.transactions import transaction
+from matcher.services.transactions import after_commit, unit_of_work
 
 INTRODUCIBLE_DECISIONS = ("pending", "shortlisted")
 MAX_TEXT = 5000
@@ -124,7 +124,7 @@ def ensure_suggestions(problem: Problem) -> None:
 def recompute_suggestions(problem: Problem, coordinator: Coordinator) -> None:
     """Rank again (decisions are kept) and record who asked."""
     matching.refresh_suggestions(problem)
-    with transaction():
+    with unit_of_work():
         audit.record(actor(coordinator), "problem.suggestions_recomputed", "problem", problem.id)
 
 
@@ -190,21 +190,16 @@ def _decide(suggestion: Suggestion, decision: str, coordinator: Coordinator, rea
 
 def shortlist(problem: Problem, suggestion_id: int, coordinator: Coordinator) -> Suggestion:
     """Put a suggested researcher on the problem's shortlist."""
-    with transaction():
+    with unit_of_work():
         suggestion = _suggestion(problem, suggestion_id)
-        shortlist_in_session(problem, suggestion, coordinator)
+        _require_open(problem)
+        if suggestion.decision == "introduced":
+            raise CoordinationError(f"{suggestion.researcher.name} has already been introduced.")
+        _decide(suggestion, "shortlisted", coordinator)
+        _start_review(problem)
+        audit.record(actor(coordinator), "suggestion.shortlisted", "suggestion", suggestion.id,
+                     problem_id=problem.id, researcher_id=suggestion.researcher_id)
     return suggestion
-
-
-def shortlist_in_session(problem: Problem, suggestion: Suggestion, coordinator: Coordinator) -> None:
-    """Shortlist within the caller's transaction, with the same rules and audit entry everywhere."""
-    _require_open(problem)
-    if suggestion.decision == "introduced":
-        raise CoordinationError(f"{suggestion.researcher.name} has already been introduced.")
-    _decide(suggestion, "shortlisted", coordinator)
-    _start_review(problem)
-    audit.record(actor(coordinator), "suggestion.shortlisted", "suggestion", suggestion.id,
-                 problem_id=problem.id, researcher_id=suggestion.researcher_id)
 
 
 def reject(problem: Problem, suggestion_id: int, coordinator: Coordinator, reason: str) -> Suggestion:
@@ -212,7 +207,7 @@ def reject(problem: Problem, suggestion_id: int, coordinator: Coordinator, reaso
     reason = (reason or "").strip()
     if not reason:
         raise CoordinationError("Please say why this researcher is not a fit.")
-    with transaction():
+    with unit_of_work():
         _require_open(problem)
         suggestion = _suggestion(problem, suggestion_id)
         if suggestion.decision == "introduced":
@@ -228,7 +223,7 @@ def reject(problem: Problem, suggestion_id: int, coordinator: Coordinator, reaso
 
 def reconsider(problem: Problem, suggestion_id: int, coordinator: Coordinator) -> Suggestion:
     """Put a shortlisted or rejected suggestion back to pending."""
-    with transaction():
+    with unit_of_work():
         suggestion = _suggestion(problem, suggestion_id)
         if suggestion.decision == "introduced":
             raise CoordinationError(f"{suggestion.researcher.name} has already been introduced.")
@@ -241,8 +236,8 @@ def reconsider(problem: Problem, suggestion_id: int, coordinator: Coordinator) -
 # --- Introductions ------------------------------------------------------------------------------
 
 
-def _check_introducible(problem: Problem, suggestion: Suggestion, taken: dict[int, int]) -> None:
-    """Refuse an introduction the rules do not allow (decision, profile, conflict, capacity, repeat)."""
+def _check_introducible(problem: Problem, suggestion: Suggestion) -> None:
+    """Refuse an introduction the rules do not allow (decision, repeat, or the exclusion policy)."""
     researcher = suggestion.researcher
     if suggestion.decision not in INTRODUCIBLE_DECISIONS:
         state = taxonomy.label(taxonomy.SUGGESTION_DECISIONS, suggestion.decision).lower()
@@ -251,7 +246,8 @@ def _check_introducible(problem: Problem, suggestion: Suggestion, taken: dict[in
         Partnership.problem_id == problem.id, Partnership.researcher_id == researcher.id))
     if existing is not None:
         raise CoordinationError(f"{researcher.name} was already introduced to this agency.")
-    active = matching.active_partnership_counts([researcher.id]).get(researcher.id, 0) + taken.get(researcher.id, 0)
+    # Partnerships made earlier in the same unit of work are flushed, so they count against capacity here.
+    active = matching.active_partnership_counts([researcher.id]).get(researcher.id, 0)
     reasons = matching.researcher_exclusions(researcher, problem, active)
     if not reasons:
         return
@@ -262,9 +258,28 @@ def _check_introducible(problem: Problem, suggestion: Suggestion, taken: dict[in
     raise CoordinationError(f"{researcher.name} cannot be introduced: {reasons[0].label.lower()}.")
 
 
-def _introduce_in_session(problem: Problem, suggestions: list[Suggestion], coordinator: Coordinator,
-                          message: str, taken: dict[int, int]) -> list[OutboxMessage]:
-    """Create the partnerships and queue the e-mails (no commit)."""
+def _names(researchers: list[Researcher]) -> str:
+    names = [r.name for r in researchers]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def introduce(problem: Problem, suggestion_ids: list[int], coordinator: Coordinator,
+              message: str = "") -> list[Partnership]:
+    """Introduce researchers to the agency: partnerships, decisions, status and e-mails in one unit of work."""
+    message = (message or "").strip()[:MAX_TEXT]
+    try:
+        with unit_of_work():
+            suggestions = [_suggestion(problem, sid) for sid in dict.fromkeys(suggestion_ids)]
+            queued = _introduce(problem, suggestions, coordinator, message)
+    except IntegrityError as error:  # another coordinator introduced the same researcher a moment ago
+        raise CoordinationError("This researcher was just introduced to this agency. Reload the page.") from error
+    after_commit(deliver_after_commit, [m.id for m in queued])
+    return [p for p in partnerships_for(problem) if p.researcher_id in {s.researcher_id for s in suggestions}]
+
+
+def _introduce(problem: Problem, suggestions: list[Suggestion], coordinator: Coordinator,
+               message: str) -> list[OutboxMessage]:
+    """Create the partnerships and queue the e-mails."""
     _require_open(problem)
     if not suggestions:
         raise CoordinationError("Choose at least one researcher to introduce.")
@@ -274,8 +289,7 @@ def _introduce_in_session(problem: Problem, suggestions: list[Suggestion], coord
         select(Researcher.id).where(Researcher.id.in_([s.researcher_id for s in suggestions])).with_for_update()
     )
     for suggestion in suggestions:
-        _check_introducible(problem, suggestion, taken)
-        taken[suggestion.researcher_id] = taken.get(suggestion.researcher_id, 0) + 1
+        _check_introducible(problem, suggestion)
     researchers = [s.researcher for s in suggestions]
     status_link = external_url("agencies.status", token=problem.status_token)
     queued = [queue_email(
@@ -302,37 +316,14 @@ def _introduce_in_session(problem: Problem, suggestions: list[Suggestion], coord
     return queued
 
 
-def _names(researchers: list[Researcher]) -> str:
-    names = [r.name for r in researchers]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def introduce(problem: Problem, suggestion_ids: list[int], coordinator: Coordinator,
-              message: str = "") -> list[Partnership]:
-    """Introduce researchers to the agency: partnerships, decisions, status and e-mails in one transaction."""
-    message = (message or "").strip()[:MAX_TEXT]
-    try:
-        with transaction():
-            suggestions = [_suggestion(problem, sid) for sid in dict.fromkeys(suggestion_ids)]
-            queued = _introduce_in_session(problem, suggestions, coordinator, message, {})
-    except IntegrityError as error:  # another coordinator introduced the same researcher a moment ago
-        raise CoordinationError("This researcher was just introduced to this agency. Reload the page.") from error
-    deliver_after_commit([m.id for m in queued])
-    return [p for p in partnerships_for(problem) if p.researcher_id in {s.researcher_id for s in suggestions}]
-
-
 def introduce_many(selections: dict[int, list[int]], coordinator: Coordinator) -> int:
     """Introduce for several problems at once ({problem_id: [suggestion ids]}), all or nothing."""
-    taken: dict[int, int] = {}
-    with transaction():
-        queued = []
+    with unit_of_work():
         for problem_id, suggestion_ids in selections.items():
             problem = db.session.get(Problem, problem_id)
             if problem is None:
                 raise CoordinationError("A problem in the proposal no longer exists. Reload the proposal.")
-            suggestions = [_suggestion(problem, sid) for sid in suggestion_ids]
-            queued += _introduce_in_session(problem, suggestions, coordinator, "", taken)
-    deliver_after_commit([m.id for m in queued])
+            introduce(problem, suggestion_ids, coordinator)
     return sum(len(ids) for ids in selections.values())
 
 
@@ -351,7 +342,7 @@ def _clean_text(body: str, what: str) -> str:
 def ask_question(problem: Problem, body: str, coordinator: Coordinator) -> ProblemUpdate:
     """Ask the agency a question: shown on its status page, and the link e-mailed to the contact."""
     body = _clean_text(body, "question")
-    with transaction():
+    with unit_of_work():
         _require_open(problem)
         update = ProblemUpdate(problem_id=problem.id, author="coordinator", kind="question",
                                body=body, visible_to_agency=True)
@@ -369,7 +360,7 @@ def ask_question(problem: Problem, body: str, coordinator: Coordinator) -> Probl
 def add_note(problem: Problem, body: str, coordinator: Coordinator) -> ProblemUpdate:
     """An internal note, never shown to the agency."""
     body = _clean_text(body, "note")
-    with transaction():
+    with unit_of_work():
         update = ProblemUpdate(problem_id=problem.id, author="coordinator", kind="note",
                                body=body, visible_to_agency=False)
         db.session.add(update)
@@ -385,7 +376,7 @@ def change_status(problem: Problem, status: str, coordinator: Coordinator, note:
     if status == problem.status:
         raise CoordinationError("The problem already has that status.")
     note = (note or "").strip()[:MAX_TEXT]
-    with transaction():
+    with unit_of_work():
         previous = problem.status
         problem.status = status
         label = taxonomy.label(taxonomy.PROBLEM_STATUSES, status)
@@ -428,7 +419,7 @@ def change_answers(problem: Problem, answers: dict, coordinator: Coordinator, se
     (answers_version when the form was shown), a save over someone else's change is refused, saying what changed.
     """
     answers = _checked_answers(answers)
-    with transaction():
+    with unit_of_work():
         db.session.execute(select(Problem.id).where(Problem.id == problem.id).with_for_update())
         db.session.refresh(problem)
         _require_open(problem)
@@ -517,7 +508,7 @@ def resend(message_id: int, coordinator: Coordinator) -> str:
         raise CoordinationError("That message no longer exists.")
     if message.status != "failed":
         raise CoordinationError("Only failed messages can be resent.")
-    with transaction():
+    with unit_of_work():
         audit.record(actor(coordinator), "outbox.resent", "outbox_message", message.id, to=message.to)
     deliver_pending(ids=[message.id], include_failed=True)
     db.session.refresh(message)

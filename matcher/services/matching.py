@@ -18,7 +18,7 @@ from matcher.extensions import db
 from matcher.models import Partnership, Problem, Researcher, Suggestion
 from matcher.models.types import utcnow
 from matcher.services import corpus
-from matcher.services.transactions import transaction
+from matcher.services.transactions import unit_of_work
 from matcher.taxonomy import OPEN_PROBLEM_STATUSES
 
 CANDIDATE_POOL = 100  # text hits considered before structured fit re-orders them
@@ -210,7 +210,7 @@ def explanation(hit: ranking.TextHit | None, strength: float = 0.0) -> dict:
 
 def refresh_suggestions(problem: Problem) -> list[Suggestion]:
     """Recompute and store a problem's suggestions; decided ones (shortlisted, rejected…) are kept."""
-    with transaction():
+    with unit_of_work():
         # One refresh per problem at a time: concurrent ones would insert the same suggestions twice.
         db.session.execute(select(Problem.id).where(Problem.id == problem.id).with_for_update())
         result = rank_problem(problem)
@@ -249,9 +249,9 @@ def refresh_suggestions_safely(problem: Problem) -> bool:
     """Compute a problem's suggestions; on failure log it and roll back only the matching work."""
     problem_id = problem.id
     try:
-        refresh_suggestions(problem)
+        with unit_of_work():  # whatever the ranking wrote before it failed is undone with it
+            refresh_suggestions(problem)
     except Exception:
-        db.session.rollback()
         current_app.logger.exception(
             "Could not compute suggestions for problem %s; they will be computed later", problem_id
         )
