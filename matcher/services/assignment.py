@@ -18,13 +18,10 @@ from matcher.extensions import db
 from matcher.models import Coordinator, Partnership, Problem, Suggestion
 from matcher.ranking.assignment import solve_assignment
 from matcher.services import audit, matching
-from matcher.services.coordination import (
-    CoordinationError,
-    actor,
-    free_capacity,
-    introduce_many,
-    shortlist,
-)
+from matcher.services.coordination import CoordinationError, actor
+from matcher.services.decisions import shortlist
+from matcher.services.introductions import introduce_many
+from matcher.services.problem_review import free_capacity
 from matcher.services.transactions import unit_of_work
 
 ASSIGNABLE_STATUSES = ("new", "under-review")

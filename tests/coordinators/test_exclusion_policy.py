@@ -10,7 +10,7 @@ from sqlalchemy import select
 from matcher.extensions import db
 from matcher.models import Partnership, Suggestion
 from matcher.models.types import utcnow
-from matcher.services import assignment, coordination
+from matcher.services import assignment, coordination, introductions
 from tests.factories import make_problem, make_researcher
 
 
@@ -51,7 +51,7 @@ def proposes_ada(world) -> bool:
 
 def introduce_ada(app, coordinator, world) -> None:
     with app.test_request_context():
-        coordination.introduce(world["problem"], [world["suggestion"].id], coordinator)
+        introductions.introduce(world["problem"], [world["suggestion"].id], coordinator)
 
 
 def test_an_eligible_researcher_is_both_proposed_and_introducible(app, pair, coordinator):

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from matcher.extensions import db as _db
 from matcher.models import AuditEvent, OutboxMessage, Partnership, Suggestion
 from matcher.models.types import utcnow
-from matcher.services import audit, coordination
+from matcher.services import audit, coordination, decisions, introductions
 from matcher.services.transactions import after_commit, unit_of_work
 from tests.factories import make_problem, make_researcher
 
@@ -72,7 +72,7 @@ def two_problems(db):
 def test_introducing_for_many_problems_counts_each_new_partnership_once(app, two_problems, coordinator):
     first, second, rows = two_problems["first"], two_problems["second"], two_problems["rows"]
     with app.test_request_context():
-        assert coordination.introduce_many({first.id: [rows[0].id], second.id: [rows[1].id]}, coordinator) == 2
+        assert introductions.introduce_many({first.id: [rows[0].id], second.id: [rows[1].id]}, coordinator) == 2
     assert len(_db.session.scalars(select(Partnership)).all()) == 2
     assert saved_actions().count("problem.introduced") == 2
 
@@ -82,7 +82,7 @@ def test_a_failure_in_a_later_introduction_undoes_the_earlier_ones(app, two_prob
     second.status = "closed"
     _db.session.commit()
     with app.test_request_context(), pytest.raises(coordination.CoordinationError, match="closed"):
-        coordination.introduce_many({first.id: [rows[0].id], second.id: [rows[1].id]}, coordinator)
+        introductions.introduce_many({first.id: [rows[0].id], second.id: [rows[1].id]}, coordinator)
     _db.session.expire_all()
     assert _db.session.scalars(select(Partnership)).all() == []
     assert _db.session.scalars(select(OutboxMessage)).all() == []
@@ -95,9 +95,9 @@ def test_a_refused_introduction_inside_a_bigger_operation_keeps_the_rest(app, tw
     second.status = "closed"
     _db.session.commit()
     with app.test_request_context(), unit_of_work():
-        coordination.shortlist(first, rows[0].id, coordinator)
+        decisions.shortlist(first, rows[0].id, coordinator)
         with pytest.raises(coordination.CoordinationError):
-            coordination.introduce(second, [rows[1].id], coordinator, "Hello")
+            introductions.introduce(second, [rows[1].id], coordinator, "Hello")
     _db.session.expire_all()
     assert rows[0].decision == "shortlisted" and rows[1].decision == "pending"
     assert _db.session.scalars(select(Partnership)).all() == []
