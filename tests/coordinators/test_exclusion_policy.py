@@ -10,7 +10,7 @@ from sqlalchemy import select
 from matcher.extensions import db
 from matcher.models import Partnership, Suggestion
 from matcher.models.types import utcnow
-from matcher.services import assignment, coordination, introductions
+from matcher.services import coordination, global_assignment, introductions
 from tests.factories import make_problem, make_researcher
 
 
@@ -45,7 +45,7 @@ def _went_stale_and_declared_a_conflict(world):
 
 
 def proposes_ada(world) -> bool:
-    proposal = assignment.propose(per_problem=1)
+    proposal = global_assignment.propose(per_problem=1)
     return any(s.researcher_id == world["ada"].id for row in proposal.rows for s in row.suggestions)
 
 

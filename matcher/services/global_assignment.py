@@ -1,7 +1,7 @@
 """Global assignment: propose researchers for every open problem at once, then accept all or part.
 
 Reads problems, stored suggestions, capacities and conflicts from the database and hands plain data
-to the pure solver in matcher.ranking.assignment.
+to the pure solver in matcher.ranking.assignment_solver.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from matcher import taxonomy
 from matcher.extensions import db
 from matcher.models import Coordinator, Partnership, Problem, Suggestion
-from matcher.ranking.assignment import solve_assignment
+from matcher.ranking.assignment_solver import solve_assignment
 from matcher.services import audit, matching
 from matcher.services.coordination import CoordinationError, actor
 from matcher.services.decisions import shortlist
