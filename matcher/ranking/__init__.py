@@ -9,7 +9,7 @@
   introductions and global assignment share
 - metrics: ndcg_at_k, precision_at_k, reciprocal_rank, mrr, pairwise_loss
 - evaluation: evaluate_ranker(), metrics_table(), text_ranker(), blended_ranker()
-- batch: read_profiles(), read_queries(), result_line() for JSON Lines; seed: load_seed()
+- batch: read_profiles(), read_queries(), result_line() for JSON Lines; evaluation_data: load_seed(), load_held_out()
 - search: DirectoryIndex().fit(entries) -> .search(DirectoryQuery, start, stop) -> SearchPage, .similar(id),
   .update(changed, removed): the public directory's keyword search (search_documents, did_you_mean)
 """

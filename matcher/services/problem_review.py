@@ -37,9 +37,9 @@ def ensure_suggestions(problem: Problem) -> None:
 
 
 def recompute_suggestions(problem: Problem, coordinator: Coordinator) -> None:
-    """Rank again (decisions are kept) and record who asked."""
-    matching.refresh_suggestions(problem)
+    """Rank again (decisions are kept) and record who asked, in one unit of work."""
     with unit_of_work():
+        matching.refresh_suggestions(problem)
         audit.record(actor(coordinator), "problem.suggestions_recomputed", "problem", problem.id)
 
 
