@@ -150,7 +150,7 @@ def seed_dir():
 @pytest.fixture
 def seeded(db, seed_dir):
     """The sample data, loaded."""
-    from matcher.services.seed import load_sample_data
+    from matcher.services.sample_data import load_sample_data
 
     return load_sample_data(seed_dir)
 

@@ -12,10 +12,10 @@ def register_cli(app: Flask) -> None:
     )
     from matcher.cli.backup import export_command, import_command
     from matcher.cli.mail import send_mail_command
-    from matcher.cli.problems import compute_suggestions_command
     from matcher.cli.ranking import evaluate_command, rank_command
     from matcher.cli.researchers import remind_stale_command
     from matcher.cli.seed import seed_command
+    from matcher.cli.suggestions import compute_suggestions_command
     from matcher.cli.synthetic import synthesize_programme_command
 
     for command in (

@@ -8,7 +8,7 @@ from flask_login import current_user
 from matcher.auth import coordinator_required
 from matcher.coordinators import bp
 from matcher.coordinators.forms import ResendForm
-from matcher.services import coordination
+from matcher.services import outbox_admin
 from matcher.services.coordination import CoordinationError
 
 
@@ -17,11 +17,11 @@ from matcher.services.coordination import CoordinationError
 def outbox():
     """Messages, newest first, optionally in one state."""
     state = request.args.get("state", "")
-    if state not in coordination.OUTBOX_STATES:
+    if state not in outbox_admin.OUTBOX_STATES:
         state = ""
     return render_template(
-        "coordinators/outbox.html", messages=coordination.outbox_messages(state), state=state,
-        counts=coordination.outbox_counts(), resend_form=ResendForm(formdata=None),
+        "coordinators/outbox.html", messages=outbox_admin.outbox_messages(state), state=state,
+        counts=outbox_admin.outbox_counts(), resend_form=ResendForm(formdata=None),
     )
 
 
@@ -32,7 +32,7 @@ def resend(message_id: int):
     if not ResendForm().validate_on_submit():
         abort(400)
     try:
-        state = coordination.resend(message_id, current_user)
+        state = outbox_admin.resend(message_id, current_user)
     except CoordinationError as error:
         flash(str(error), "error")
     else:

@@ -12,7 +12,7 @@ from matcher.coordinators import bp
 from matcher.coordinators.forms import SignInForm
 from matcher.errors import render_error
 from matcher.mail import deliver_after_commit
-from matcher.services import accounts, coordination, reports
+from matcher.services import accounts, outbox_admin, problem_queue, reports
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -65,8 +65,8 @@ def sign_out():
 def index():
     """The coordinator's start page: what waits, and where to go."""
     return render_template(
-        "coordinators/index.html", counts=coordination.status_counts(), figures=reports.dashboard(),
-        outbox=coordination.outbox_counts(),
+        "coordinators/index.html", counts=problem_queue.status_counts(), figures=reports.dashboard(),
+        outbox=outbox_admin.outbox_counts(),
     )
 
 

@@ -16,19 +16,10 @@ from matcher.extensions import db
 from matcher.models import Partnership, Problem, Researcher, Suggestion
 from matcher.models.types import utcnow
 from matcher.services import corpus, index_cache
-from matcher.services.transactions import transaction
+from matcher.services.transactions import unit_of_work
 from matcher.taxonomy import OPEN_PROBLEM_STATUSES
 
 CANDIDATE_POOL = 100  # text hits considered before structured fit re-orders them
-EXCLUSION_LABELS = {
-    "hidden": "Profile hidden",
-    "unconfirmed": "E-mail not confirmed",
-    "stale": "Profile not reconfirmed for a year",
-    "declared-conflict": "Researcher declared a conflict with this agency",
-    "avoided-by-agency": "The agency asked to avoid this researcher or university",
-    "no-capacity": "No free capacity",
-    "too-far": "Beyond the distance the agency needs for in-person work",
-}
 
 
 @dataclass
@@ -90,6 +81,11 @@ def match_candidate(researcher: Researcher, active: int) -> ranking.MatchCandida
     )
 
 
+def researcher_exclusions(researcher: Researcher, problem: Problem, active: int) -> list[ranking.Exclusion]:
+    """Why this researcher (with `active` partnerships) may not be suggested, introduced or proposed here."""
+    return ranking.exclusions(match_candidate(researcher, active), problem_facts(problem))
+
+
 def model_version(index_version: str, weights: dict) -> str:
     """The index version and a fingerprint of the blend weights (two weightings never look the same)."""
     fingerprint = hashlib.sha256(repr(sorted(weights.items())).encode()).hexdigest()[:10]
@@ -117,7 +113,7 @@ def rank_problem(problem: Problem, k: int | None = None) -> RankingResult:
     suggestions, exclusions = ranking.blend(problem_facts(problem), candidates, text_scores, blend_weights(), k)
     return RankingResult(
         suggestions=suggestions,
-        exclusions=[(int(rid), reason) for rid, reason in exclusions],
+        exclusions=[(int(rid), reason.value) for rid, reason in exclusions],
         hits=hits,
         model_version=model_version(index_version, current_app.config["MATCH_WEIGHTS"]),
         strength=index.strength,
@@ -144,7 +140,7 @@ def explanation(hit: ranking.TextHit | None, strength: float = 0.0) -> dict:
 
 def refresh_suggestions(problem: Problem) -> list[Suggestion]:
     """Recompute and store a problem's suggestions; decided ones (shortlisted, rejected…) are kept."""
-    with transaction():
+    with unit_of_work():
         # One refresh per problem at a time: concurrent ones would insert the same suggestions twice.
         db.session.execute(select(Problem.id).where(Problem.id == problem.id).with_for_update())
         result = rank_problem(problem)
@@ -183,9 +179,9 @@ def refresh_suggestions_safely(problem: Problem) -> bool:
     """Compute a problem's suggestions; on failure log it and roll back only the matching work."""
     problem_id = problem.id
     try:
-        refresh_suggestions(problem)
+        with unit_of_work():  # whatever the ranking wrote before it failed is undone with it
+            refresh_suggestions(problem)
     except Exception:
-        db.session.rollback()
         current_app.logger.exception(
             "Could not compute suggestions for problem %s; they will be computed later", problem_id
         )

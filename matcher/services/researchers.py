@@ -4,7 +4,6 @@ research centres and yearly reconfirmation. One transaction per operation."""
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -20,7 +19,7 @@ from matcher.models.types import new_nonce, utcnow
 from matcher.publications import newest_first, normalise_link
 from matcher.services import audit, links
 from matcher.services.geo import lookup_zip
-from matcher.services.transactions import transaction
+from matcher.services.transactions import unit_of_work
 
 # Profile fields a researcher can set (e-mail is set once, at registration).
 PROFILE_FIELDS = (
@@ -42,13 +41,6 @@ class Outcome:
 
     researcher: Researcher | None = None
     message_ids: list[int] = field(default_factory=list)
-
-
-def _in_transaction(operation: Callable[[], Outcome | Researcher | None]):
-    """Run an operation and commit it; roll everything back on any error."""
-    with transaction():
-        result = operation()
-    return result
 
 
 def actor(researcher: Researcher) -> str:
@@ -91,7 +83,8 @@ def register(email: str, values: dict, publications: list[dict]) -> Outcome:
         return Outcome(researcher, [message])
 
     try:
-        outcome = _in_transaction(operation)
+        with unit_of_work():
+            outcome = operation()
     except IntegrityError:
         # The same address registered at the same moment: treat it as a known address.
         return request_sign_in(email, reason="registration")
@@ -112,7 +105,8 @@ def request_sign_in(email: str, reason: str = "manage") -> Outcome:
         audit.record(actor(researcher), "researcher.sign_in_link_sent", "researcher", researcher.id)
         return Outcome(researcher, [message])
 
-    outcome = _in_transaction(operation)
+    with unit_of_work():
+        outcome = operation()
     return Outcome(outcome.researcher, [m.id for m in outcome.message_ids])
 
 
@@ -161,9 +155,9 @@ def researcher_from_link(purpose: str, token: str) -> tuple[Researcher, str]:
 
 def end_sessions_and_links(researcher: Researcher) -> None:
     """Sign-out: every session of the researcher ends and every link sent to them stops working."""
-    db.session.execute(update(Researcher).where(Researcher.id == researcher.id).values(
-        session_nonce=new_nonce(), link_nonce=new_nonce(), updated_at=Researcher.updated_at))
-    db.session.commit()
+    with unit_of_work():
+        db.session.execute(update(Researcher).where(Researcher.id == researcher.id).values(
+            session_nonce=new_nonce(), link_nonce=new_nonce(), updated_at=Researcher.updated_at))
 
 
 def confirm_from_link(purpose: str, token: str) -> Researcher:
@@ -181,7 +175,8 @@ def confirm_from_link(purpose: str, token: str) -> Researcher:
         audit.record(actor(researcher), f"researcher.link_followed.{purpose}", "researcher", researcher.id)
         return researcher
 
-    return _in_transaction(operation)
+    with unit_of_work():
+        return operation()
 
 
 # --- self-service -----------------------------------------------------------------------------
@@ -196,7 +191,8 @@ def update_profile(researcher: Researcher, values: dict, publications: list[dict
         audit.record(actor(researcher), "researcher.updated", "researcher", researcher.id)
         return researcher
 
-    return _in_transaction(operation)
+    with unit_of_work():
+        return operation()
 
 
 def set_hidden(researcher: Researcher, hidden: bool) -> Researcher:
@@ -210,7 +206,8 @@ def set_hidden(researcher: Researcher, hidden: bool) -> Researcher:
                      "researcher", researcher.id)
         return researcher
 
-    return _in_transaction(operation)
+    with unit_of_work():
+        return operation()
 
 
 def delete_profile(researcher: Researcher) -> None:
@@ -222,7 +219,8 @@ def delete_profile(researcher: Researcher) -> None:
         db.session.flush()
         audit.record("researcher", "researcher.deleted", "researcher", researcher_id)
 
-    _in_transaction(operation)
+    with unit_of_work():
+        operation()
 
 
 def _apply_profile(researcher: Researcher, values: dict, publications: list[dict]) -> None:
@@ -283,7 +281,8 @@ def send_stale_reminders(now: datetime | None = None) -> list[int]:
             audit.record("system", "researcher.reminder_sent", "researcher", researcher.id)
         return outcome
 
-    outcome = _in_transaction(operation)
+    with unit_of_work():
+        outcome = operation()
     return [m.id for m in outcome.message_ids]
 
 
@@ -308,7 +307,8 @@ def create_centre(researcher: Researcher, values: dict) -> ResearchCentre:
         return centre
 
     try:
-        return _in_transaction(operation)
+        with unit_of_work():
+            return operation()
     except IntegrityError:
         raise CentreNameTaken(values["name"]) from None
 
@@ -334,7 +334,8 @@ def update_centre(researcher: Researcher, centre: ResearchCentre, values: dict) 
         return centre
 
     try:
-        return _in_transaction(operation)
+        with unit_of_work():
+            return operation()
     except IntegrityError:
         raise CentreNameTaken(values["name"]) from None
 

@@ -35,8 +35,8 @@ from matcher.models.types import new_nonce, utcnow
 from matcher.services import corpus
 from matcher.services.geo import lookup_zip
 from matcher.services.matching import compute_missing_suggestions
-from matcher.services.seed import read_seed_file
-from matcher.services.transactions import transaction
+from matcher.services.sample_data import read_seed_file
+from matcher.services.transactions import unit_of_work
 
 BATCH = 1000
 SYNTHETIC_DOMAIN = "synthetic.example.edu"
@@ -195,7 +195,7 @@ def _insert_researchers(rng: random.Random, pool: TextPool, count: int, tag: str
                  "year": rng.randint(2005, 2025), "abstract": "", "link": ""}
                 for i in range(rng.choice((0, 1, 2, 2, 3, 4, 5)))
             ])
-        with transaction():
+        with unit_of_work():
             version = corpus.bump_version()  # bulk SQL skips the ORM hook: stamp the rows by hand
             rows = [dict(row, indexed_version=version) for row in rows]
             new_ids = list(db.session.scalars(
@@ -240,7 +240,7 @@ def _insert_problems(rng: random.Random, pool: TextPool, count: int, tag: str,
                 "status": rng.choices(statuses, weights)[0], "created_at": submitted, "updated_at": submitted,
                 "exclusions": [],
             })
-        with transaction():
+        with unit_of_work():
             new_ids = list(db.session.scalars(
                 insert(Problem).returning(Problem.id, sort_by_parameter_order=True), rows))
             updates = [{"problem_id": pid, "author": "coordinator", "kind": "question",
@@ -286,7 +286,7 @@ def _decide_and_partner(rng: random.Random, problems: list[tuple[int, str]], res
                 decisions.append({"id": sid, "decision": "rejected", "decided_at": now,
                                   "decision_reason": "Works too far from the agency's questions."})
     for chunk in _batches(len(decisions)):
-        with transaction():
+        with unit_of_work():
             db.session.execute(update(Suggestion), [decisions[i] for i in chunk])
     report.created["suggestions decided"] += len(decisions)
     _insert_partnerships(rng, by_status, suggested, researcher_ids, partnerships, report)
@@ -325,7 +325,7 @@ def _insert_partnerships(rng: random.Random, by_status: dict[str, list[int]],
                      "notes": ""})
     for chunk in _batches(len(rows)):
         part = [rows[i] for i in chunk]
-        with transaction():
+        with unit_of_work():
             ids = list(db.session.scalars(
                 insert(Partnership).returning(Partnership.id, sort_by_parameter_order=True), part))
             events = [{"partnership_id": i, "stage": "introduced", "note": "Introduced by e-mail.",
@@ -337,7 +337,7 @@ def _insert_partnerships(rng: random.Random, by_status: dict[str, list[int]],
         report.created["partnerships"] += len(part)
         report.created["partnership events"] += len(events)
     for chunk in _batches(len(introduced_suggestions)):
-        with transaction():
+        with unit_of_work():
             db.session.execute(update(Suggestion), [introduced_suggestions[i] for i in chunk])
 
 
@@ -353,6 +353,6 @@ def _insert_outbox(rng: random.Random, count: int, tag: str, report: ProgrammeRe
                          "attempts": 0 if status == "pending" else 1,
                          "last_error": "550 mailbox unavailable" if status == "failed" else "",
                          "created_at": created, "sent_at": created if status == "sent" else None})
-        with transaction():
+        with unit_of_work():
             db.session.execute(insert(OutboxMessage), rows)
         report.created["outbox messages"] += len(rows)

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from matcher.extensions import db
 from matcher.models import AuditEvent, Problem, ProblemUpdate, Suggestion
+from matcher.ranking.exclusions import Exclusion
 from matcher.services import matching
-from matcher.services.coordination import EXCLUSION_GROUPS
 from tests.factories import make_problem, make_researcher
 
 LOS_ANGELES = {"city": "Los Angeles", "state": "CA", "zip": "90012", "latitude": 34.05, "longitude": -118.24}
@@ -83,7 +83,7 @@ def test_too_far_only_when_in_person_is_needed_and_shown_with_its_reason(coord_c
     table = page[page.index("Excluded researchers"):]
     row = table[table.index("Fay Faraway"):].split("</tr>")[0]
     assert "Distance" in row and "Beyond the distance the agency needs for in-person work" in row
-    assert EXCLUSION_GROUPS["too-far"] == "Distance"
+    assert Exclusion.TOO_FAR.group == "Distance"
     assert "Someone who can meet in person, within 25 miles" in page
 
 

@@ -31,7 +31,7 @@ from matcher.models.types import utcnow
 from matcher.services import audit
 from matcher.services.geo import lookup_zip
 from matcher.services.matching import refresh_suggestions_safely
-from matcher.services.transactions import transaction
+from matcher.services.transactions import unit_of_work
 
 FINISHED_STATUSES = ("closed", "withdrawn")
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -86,7 +86,7 @@ def submit_problem(values: dict, submission_key: str | None = None) -> tuple[Pro
 def _store_new_problem(values: dict, submission_key: str | None) -> Problem:
     values = {key: value for key, value in values.items() if key in SUBMITTED_FIELDS}
     values["preferred_researcher_id"] = listed_researcher_id(values.get("preferred_researcher_id"))
-    with transaction():
+    with unit_of_work():
         problem = Problem(**values, submission_key=submission_key)
         place = lookup_zip(problem.zip)
         if place is not None:
@@ -282,7 +282,7 @@ def add_information(problem: Problem, body: str) -> ProblemUpdate:
     """Append the agency's text (never overwriting the statement), tell coordinators, re-suggest."""
     if is_finished(problem):
         raise ProblemClosedError(problem.status)
-    with transaction():
+    with unit_of_work():
         kind = "answer" if open_question(problem) is not None else "info"
         update = ProblemUpdate(problem=problem, author="agency", kind=kind, body=body, visible_to_agency=True)
         db.session.add(update)
@@ -300,7 +300,7 @@ def withdraw(problem: Problem, reason: str = "") -> None:
     """Withdraw the statement with an optional reason; coordinators are told."""
     if is_finished(problem):
         raise ProblemClosedError(problem.status)
-    with transaction():
+    with unit_of_work():
         previous = problem.status
         problem.status = "withdrawn"
         problem.withdrawn_reason = reason
