@@ -20,6 +20,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.selectable import TableValuedAlias
 from sqlalchemy.sql.visitors import InternalTraversal
+from sqlalchemy.types import TypeDecorator
 
 
 def utcnow() -> datetime:
@@ -37,8 +38,23 @@ def new_nonce() -> str:
     return secrets.token_urlsafe(16)
 
 
-# A list of vocabulary slugs (see the module docstring for why JSON).
-SlugList = JSON().with_variant(JSONB(), "postgresql")
+class SlugList(TypeDecorator):
+    """A list of vocabulary slugs: a JSON array, JSONB on PostgreSQL; None is stored and read as []."""
+
+    impl = JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        """JSONB on PostgreSQL (containment and GIN indexes), JSON elsewhere."""
+        return dialect.type_descriptor(JSONB() if dialect.name == "postgresql" else JSON())
+
+    def process_bind_param(self, value, dialect):
+        """Store any sequence of slugs as a list (None as [], as the '|a|b|' text stored it before)."""
+        return list(value or ())
+
+    def process_result_value(self, value, dialect):
+        """Read the array back as a list ([] for a missing one)."""
+        return list(value or ())
 
 
 class _HasSlug(ColumnElement[bool]):
