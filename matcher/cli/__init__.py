@@ -16,6 +16,7 @@ def register_cli(app: Flask) -> None:
     from matcher.cli.ranking import evaluate_command, rank_command
     from matcher.cli.researchers import remind_stale_command
     from matcher.cli.seed import seed_command
+    from matcher.cli.worker import worker_command
 
     for command in (
         seed_command,
@@ -29,5 +30,6 @@ def register_cli(app: Flask) -> None:
         evaluate_command,
         export_command,
         import_command,
+        worker_command,
     ):
         app.cli.add_command(command)

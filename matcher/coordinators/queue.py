@@ -28,4 +28,5 @@ def queue():
     return render_template(
         "coordinators/queue.html", form=form, problems=problems, total=total, filters=filters,
         page=filters.page, pages=pages, counts=coordination.status_counts(),
+        computing={p.id for p in problems if coordination.suggestions_pending(p)},
     )

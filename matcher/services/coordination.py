@@ -2,7 +2,7 @@
 
 Every public operation is one transaction: it commits at the end, or rolls back on any error so
 nothing is half-saved, and records an audit event. E-mails are stored in the outbox inside the
-transaction and delivered after the commit.
+transaction and put on the task queue once it commits (matcher.mail).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from matcher import ranking, taxonomy
 from matcher.extensions import db
-from matcher.mail import deliver_after_commit, deliver_pending, external_url, queue_email
+from matcher.mail import deliver_after_this_commit, external_url, queue_email
 from matcher.models import (
     Coordinator,
     OutboxMessage,
@@ -29,6 +29,7 @@ from matcher.models import (
 )
 from matcher.models.types import has_slug, utcnow
 from matcher.services import audit, matching
+from matcher.services.problems import enqueue_suggestions
 from matcher.services.transactions import transaction
 
 INTRODUCIBLE_DECISIONS = ("pending", "shortlisted")
@@ -119,16 +120,21 @@ def get_problem(problem_id: int) -> Problem | None:
 
 
 def ensure_suggestions(problem: Problem) -> None:
-    """Compute a problem's suggestions the first time a coordinator looks at it."""
+    """Queue the ranking of a problem never ranked (the page shows "Computing suggestions…" meanwhile)."""
     if problem.suggestions_computed_at is None:
-        matching.refresh_suggestions_safely(problem)
+        enqueue_suggestions(problem)
+
+
+def suggestions_pending(problem: Problem) -> bool:
+    """Whether an open problem was never ranked yet: its ranking job is queued (or the catch-up will run it)."""
+    return problem.suggestions_computed_at is None and problem.status in taxonomy.OPEN_PROBLEM_STATUSES
 
 
 def recompute_suggestions(problem: Problem, coordinator: Coordinator) -> None:
-    """Rank again (decisions are kept) and record who asked."""
-    matching.refresh_suggestions(problem)
+    """Record who asked, then queue a new ranking (decisions are kept)."""
     with transaction():
         audit.record(actor(coordinator), "problem.suggestions_recomputed", "problem", problem.id)
+    enqueue_suggestions(problem)
 
 
 def suggestions_for(problem: Problem) -> list[Suggestion]:
@@ -313,10 +319,9 @@ def introduce(problem: Problem, suggestion_ids: list[int], coordinator: Coordina
     try:
         with transaction():
             suggestions = [_suggestion(problem, sid) for sid in dict.fromkeys(suggestion_ids)]
-            queued = _introduce_in_session(problem, suggestions, coordinator, message, {})
+            _introduce_in_session(problem, suggestions, coordinator, message, {})
     except IntegrityError as error:  # another coordinator introduced the same researcher a moment ago
         raise CoordinationError("This researcher was just introduced to this agency. Reload the page.") from error
-    deliver_after_commit([m.id for m in queued])
     return [p for p in partnerships_for(problem) if p.researcher_id in {s.researcher_id for s in suggestions}]
 
 
@@ -324,14 +329,12 @@ def introduce_many(selections: dict[int, list[int]], coordinator: Coordinator) -
     """Introduce for several problems at once ({problem_id: [suggestion ids]}), all or nothing."""
     taken: dict[int, int] = {}
     with transaction():
-        queued = []
         for problem_id, suggestion_ids in selections.items():
             problem = db.session.get(Problem, problem_id)
             if problem is None:
                 raise CoordinationError("A problem in the proposal no longer exists. Reload the proposal.")
             suggestions = [_suggestion(problem, sid) for sid in suggestion_ids]
-            queued += _introduce_in_session(problem, suggestions, coordinator, "", taken)
-    deliver_after_commit([m.id for m in queued])
+            _introduce_in_session(problem, suggestions, coordinator, "", taken)
     return sum(len(ids) for ids in selections.values())
 
 
@@ -356,12 +359,11 @@ def ask_question(problem: Problem, body: str, coordinator: Coordinator) -> Probl
                                body=body, visible_to_agency=True)
         db.session.add(update)
         db.session.flush()
-        message = queue_email(
+        queue_email(
             problem.email, f"A question about your request: {problem.title}"[:200], "coordinator_question",
             problem=problem, question=body, status_url=external_url("agencies.status", token=problem.status_token),
         )
         audit.record(actor(coordinator), "problem.question_asked", "problem", problem.id, update_id=update.id)
-    deliver_after_commit([message.id])
     return update
 
 
@@ -446,7 +448,8 @@ def change_answers(problem: Problem, answers: dict, coordinator: Coordinator, se
                                      visible_to_agency=False))
         audit.record(actor(coordinator), "problem.answers_changed", "problem", problem.id, changes={
             name: [_json_value(before), _json_value(after)] for name, (before, after) in changed.items()})
-    return AnswersChange(changed, recomputed=matching.refresh_suggestions_safely(problem))
+    enqueue_suggestions(problem)
+    return AnswersChange(changed, recomputed=True)
 
 
 def _changed_since(seen: str, problem: Problem) -> str:
@@ -491,7 +494,7 @@ def _json_value(value):
 
 # --- The outbox ---------------------------------------------------------------------------------
 
-OUTBOX_STATES = ("pending", "sending", "sent", "logged", "failed")
+OUTBOX_STATES = ("pending", "sending", "sent", "logged", "failed", "dead")
 
 
 def outbox_messages(status: str = "", limit: int = 200) -> list[OutboxMessage]:
@@ -510,14 +513,18 @@ def outbox_counts() -> dict[str, int]:
 
 
 def resend(message_id: int, coordinator: Coordinator) -> str:
-    """Try a failed message again; returns its new state."""
+    """Queue a failed or dead message for delivery again (a dead one gets a fresh set of attempts); returns
+    its state now ('pending' until the worker has sent it)."""
     message = db.session.get(OutboxMessage, message_id)
     if message is None:
         raise CoordinationError("That message no longer exists.")
-    if message.status != "failed":
+    if message.status not in ("failed", "dead"):
         raise CoordinationError("Only failed messages can be resent.")
     with transaction():
+        if message.status == "dead":
+            message.attempts = 0
+        message.status = "pending"
+        deliver_after_this_commit(message)
         audit.record(actor(coordinator), "outbox.resent", "outbox_message", message.id, to=message.to)
-    deliver_pending(ids=[message.id], include_failed=True)
     db.session.refresh(message)
     return message.status

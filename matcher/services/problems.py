@@ -1,8 +1,8 @@
 """Agencies' problem statements: submission, follow-up, withdrawal, and their suggestions.
 
 Each operation is one transaction. What follows the commit (sending the e-mails, computing
-suggestions) may fail without undoing the statement: failures are logged and retried later
-(`flask send-mail`, `flask compute-suggestions`, or the coordinator's page).
+suggestions) is put on the task queue: it may fail without undoing the statement, and is retried
+(mail with growing delays, suggestions by the worker's periodic catch-up).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from werkzeug.routing import BuildError
 from matcher.extensions import db
 from matcher.mail import (
     coordinator_addresses,
-    deliver_after_commit,
     external_url,
     queue_email,
     recipient_at_daily_cap,
@@ -25,8 +24,8 @@ from matcher.models import OutboxMessage, Partnership, Problem, ProblemUpdate, R
 from matcher.models.types import utcnow
 from matcher.services import audit
 from matcher.services.geo import lookup_zip
-from matcher.services.matching import refresh_suggestions_safely
 from matcher.services.transactions import transaction
+from matcher.task_queue import enqueue_safely
 
 FINISHED_STATUSES = ("closed", "withdrawn")
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -46,7 +45,7 @@ class ProblemClosedError(Exception):
 
 
 def submit_problem(values: dict) -> Problem:
-    """Store a new statement with its confirmation and coordinator notices, then suggest researchers."""
+    """Store a new statement with its confirmation and coordinator notices, then queue its ranking."""
     values = {key: value for key, value in values.items() if key in SUBMITTED_FIELDS}
     values["preferred_researcher_id"] = listed_researcher_id(values.get("preferred_researcher_id"))
     with transaction():
@@ -57,11 +56,10 @@ def submit_problem(values: dict) -> Problem:
         db.session.add(problem)
         db.session.flush()
         audit.record("agency", "problem.submitted", "problem", problem.id, agency=problem.agency_name)
-        receipt = [] if recipient_at_daily_cap(problem.email) else [_queue_confirmation(problem)]
-        messages = [*receipt, *_queue_coordinator_notices(
-            problem, "New problem statement", "coordinator_new_problem")]
-    deliver_after_commit([message.id for message in messages])
-    refresh_suggestions_safely(problem)
+        if not recipient_at_daily_cap(problem.email):
+            _queue_confirmation(problem)
+        _queue_coordinator_notices(problem, "New problem statement", "coordinator_new_problem")
+    enqueue_suggestions(problem)
     return problem
 
 
@@ -113,6 +111,14 @@ def status_url(problem: Problem) -> str:
 
 
 # --- After the commit -------------------------------------------------------------------------
+
+
+def enqueue_suggestions(problem: Problem) -> None:
+    """Put the ranking of a just-committed problem on the task queue (the page shows "Computing…" meanwhile)."""
+    from matcher.tasks import compute_suggestions  # the jobs import the services
+
+    enqueue_safely(compute_suggestions, problem.id)
+    db.session.expire(problem)  # in immediate mode (tests) the job already stored them, in a session of its own
 
 
 # --- The private status page ------------------------------------------------------------------
@@ -182,7 +188,7 @@ def progress(problem: Problem, partnerships: list[Partnership]) -> list[Step]:
 
 
 def add_information(problem: Problem, body: str) -> ProblemUpdate:
-    """Append the agency's text (never overwriting the statement), tell coordinators, re-suggest."""
+    """Append the agency's text (never overwriting the statement), tell coordinators, queue a new ranking."""
     if is_finished(problem):
         raise ProblemClosedError(problem.status)
     with transaction():
@@ -192,10 +198,9 @@ def add_information(problem: Problem, body: str) -> ProblemUpdate:
         problem.updated_at = utcnow()
         db.session.flush()
         audit.record("agency", f"problem.{kind}_added", "problem", problem.id, update_id=update.id)
-        messages = _queue_coordinator_notices(
+        _queue_coordinator_notices(
             problem, "The agency added information", "agency_added_information", update=update)
-    deliver_after_commit([message.id for message in messages])
-    refresh_suggestions_safely(problem)
+    enqueue_suggestions(problem)
     return update
 
 
@@ -212,6 +217,4 @@ def withdraw(problem: Problem, reason: str = "") -> None:
             body=reason or "Withdrawn without a reason given.",
         ))
         audit.record("agency", "problem.withdrawn", "problem", problem.id, previous_status=previous)
-        messages = _queue_coordinator_notices(
-            problem, "Problem statement withdrawn", "agency_withdrew", reason=reason)
-    deliver_after_commit([message.id for message in messages])
+        _queue_coordinator_notices(problem, "Problem statement withdrawn", "agency_withdrew", reason=reason)
