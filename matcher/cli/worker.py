@@ -22,4 +22,5 @@ def worker_command(threads: int, periodic: bool) -> None:
     log = logging.getLogger("huey")
     log.handlers[:] = current_app.logger.handlers
     log.setLevel(logging.INFO)
-    huey.create_consumer(workers=threads, worker_type="thread", periodic=periodic).run()
+    # Redis blocks until a job comes; SQLite storage is polled, at most a second apart.
+    huey.create_consumer(workers=threads, worker_type="thread", periodic=periodic, max_delay=1.0).run()
