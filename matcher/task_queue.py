@@ -2,7 +2,8 @@
 
 Storage comes from TASK_QUEUE_URL: redis://… in production, sqlite:///path (by default a file in the
 instance folder, so development needs nothing but Python), or memory:// (one process only). With
-TASKS_IMMEDIATE (the tests) a task runs at once where it is enqueued.
+TASKS_IMMEDIATE (the tests) a task runs at once where it is enqueued. There is one queue per process, and the
+last app built configures it (a process builds one app; the tests put it back after each test).
 """
 
 from __future__ import annotations
