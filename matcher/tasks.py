@@ -33,10 +33,11 @@ def send_sign_in_link(email: str) -> None:
 
 
 @task()
-def compute_suggestions(problem_id: int) -> None:
-    """Rank researchers for one problem and store the suggestions (decisions are kept)."""
+def compute_suggestions(problem_id: int, only_if_missing: bool = False) -> None:
+    """Rank researchers for one problem and store the suggestions (decisions are kept); with only_if_missing,
+    only if it was never ranked (a page viewed several times before the first ranking queues it each time)."""
     problem = db.session.get(Problem, problem_id)
-    if problem is None:
+    if problem is None or (only_if_missing and problem.suggestions_computed_at is not None):
         return
     try:
         with huey.lock_task(f"suggestions-{problem_id}"):

@@ -122,7 +122,7 @@ def get_problem(problem_id: int) -> Problem | None:
 def ensure_suggestions(problem: Problem) -> None:
     """Queue the ranking of a problem never ranked (the page shows "Computing suggestions…" meanwhile)."""
     if problem.suggestions_computed_at is None:
-        enqueue_suggestions(problem)
+        enqueue_suggestions(problem, only_if_missing=True)
 
 
 def suggestions_pending(problem: Problem) -> bool:

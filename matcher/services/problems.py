@@ -113,11 +113,11 @@ def status_url(problem: Problem) -> str:
 # --- After the commit -------------------------------------------------------------------------
 
 
-def enqueue_suggestions(problem: Problem) -> None:
+def enqueue_suggestions(problem: Problem, only_if_missing: bool = False) -> None:
     """Put the ranking of a just-committed problem on the task queue (the page shows "Computing…" meanwhile)."""
     from matcher.tasks import compute_suggestions  # the jobs import the services
 
-    enqueue_safely(compute_suggestions, problem.id)
+    enqueue_safely(compute_suggestions, problem.id, only_if_missing)
     db.session.expire(problem)  # in immediate mode (tests) the job already stored them, in a session of its own
 
 
