@@ -1,5 +1,5 @@
 # Two commands set everything up on a fresh machine with Python 3.11 and make:
-#   make run    the site with sample data on SQLite at http://127.0.0.1:5000
+#   make run    the site with sample data on SQLite at http://127.0.0.1:5000, and a task worker (Procfile.dev)
 #   make test   the whole test suite
 #   make lock   recompile requirements*.lock after editing requirements*.txt
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -41,8 +41,9 @@ db: $(VENV)/.installed instance/secret_key
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed
 
+# honcho starts the web server and the worker (e-mail, rankings) together; Ctrl-C stops both.
 run: db
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	$(BIN)/honcho -f Procfile.dev start
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

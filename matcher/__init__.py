@@ -128,7 +128,7 @@ def register_converters(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind every extension object to this app."""
-    from matcher import auth
+    from matcher import auth, task_queue
     from matcher.extensions import csrf, db, limiter, login_manager, migrate
     from matcher.services import index_cache
 
@@ -139,6 +139,7 @@ def register_extensions(app: Flask) -> None:
     auth.init_login(login_manager)
     login_manager.init_app(app)
     index_cache.init_app(app)
+    task_queue.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

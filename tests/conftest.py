@@ -12,11 +12,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from matcher import create_app
-from matcher.after_response import wait_for_work_after_responses
 from matcher.config import TestConfig
 from matcher.extensions import db as _db
 
-pytest_plugins = ["tests.fixtures.smtp", "tests.fixtures.browser"]
+pytest_plugins = ["tests.fixtures.smtp", "tests.fixtures.browser", "tests.fixtures.worker"]
 
 
 def test_database_url(tmp_dir: str) -> str:
@@ -39,9 +38,7 @@ class FreshUserClient(FlaskClient):
     def open(self, *args, **kwargs):
         if has_app_context():
             g.pop("_login_user", None)
-        response = super().open(*args, **kwargs)
-        wait_for_work_after_responses()  # mail queued beside the response is there when the test looks
-        return response
+        return super().open(*args, **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -75,7 +72,6 @@ def _limits_as_they_were():
 def _clean_tables(request):
     """Empty every table after each test that used the app, so tests never see each other's rows."""
     yield
-    wait_for_work_after_responses()  # nothing may write after the tables are emptied
     if "app" not in request.fixturenames:
         return
     with request.getfixturevalue("app").app_context():

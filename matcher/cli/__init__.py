@@ -17,6 +17,7 @@ def register_cli(app: Flask) -> None:
     from matcher.cli.seed import seed_command
     from matcher.cli.suggestions import compute_suggestions_command
     from matcher.cli.synthetic import synthesize_programme_command
+    from matcher.cli.worker import worker_command
 
     for command in (
         seed_command,
@@ -31,5 +32,6 @@ def register_cli(app: Flask) -> None:
         export_command,
         import_command,
         synthesize_programme_command,
+        worker_command,
     ):
         app.cli.add_command(command)

@@ -16,6 +16,7 @@ from matcher.coordinators.forms import (
     StatusForm,
     SuggestionActionForm,
 )
+from matcher.models.types import utcnow
 from matcher.services import (
     agency_answers,
     agency_requests,
@@ -69,6 +70,7 @@ def render_problem(problem, code: int = 200, rejecting: int | None = None, **giv
         free=problem_review.free_capacity([s.researcher_id for s in suggestions]),
         forms=forms, action_form=SuggestionActionForm(formdata=None), rejecting=rejecting,
         weak_match=WEAK_MATCH, answers_sent="answers" in given, duplicates=agency_requests.likely_duplicates(problem),
+        computing=problem_review.suggestions_pending(problem),
     ), code
 
 
@@ -227,10 +229,9 @@ def change_answers(problem_id: int):
         return _refused(problem, error, answers=form)
     if not change.changed:
         return _done(problem, "Nothing to save: the funding and distance answers are as they were.")
-    if not change.recomputed:
-        flash("The answers were saved, but the suggestions could not be recomputed just now. "
-              "Please use “Recompute suggestions” in a moment.", "warning")
-        return redirect(url_for("coordinators.problem", problem_id=problem.id), code=303)
+    if problem.suggestions_computed_at is None or problem.suggestions_computed_at < problem.updated_at:
+        return _done(problem, "The answers were saved; the suggestions are being recomputed: reload the page in a "
+                              "moment. Your decisions are kept.")
     return _done(problem, "The answers were saved and the suggestions recomputed. Your decisions were kept.")
 
 
@@ -239,5 +240,8 @@ def change_answers(problem_id: int):
 def recompute(problem_id: int):
     """Rank the researchers again (decisions are kept)."""
     problem = _problem(problem_id)
+    asked = utcnow()
     problem_review.recompute_suggestions(problem, current_user)
-    return _done(problem, "Suggestions recomputed. Your decisions were kept.")
+    if problem.suggestions_computed_at is not None and problem.suggestions_computed_at >= asked:
+        return _done(problem, "Suggestions recomputed. Your decisions were kept.")
+    return _done(problem, "Suggestions are being recomputed: reload the page in a moment. Your decisions are kept.")

@@ -9,7 +9,7 @@ from flask import render_template, request
 from matcher.auth import coordinator_required
 from matcher.coordinators import bp
 from matcher.coordinators.forms import QueueFilterForm
-from matcher.services import problem_queue
+from matcher.services import problem_queue, problem_review
 
 
 @bp.get("/queue")
@@ -28,4 +28,5 @@ def queue():
     return render_template(
         "coordinators/queue.html", form=form, problems=problems, total=total, filters=filters,
         page=filters.page, pages=pages, counts=problem_queue.status_counts(),
+        computing={p.id for p in problems if problem_review.suggestions_pending(p)},
     )

@@ -11,7 +11,6 @@ from matcher.auth import coordinator_required, is_coordinator
 from matcher.coordinators import bp
 from matcher.coordinators.forms import SignInForm
 from matcher.errors import render_error
-from matcher.mail import deliver_after_commit
 from matcher.services import accounts, outbox_admin, problem_queue, reports
 
 
@@ -32,8 +31,7 @@ def sign_in():
             session.permanent = True
             login_user(coordinator)
             return redirect(safe_next(request.args.get("next")) or url_for("coordinators.index"))
-        attempts_left, message_ids = accounts.record_failed_sign_in(form.email.data, client)
-        deliver_after_commit(message_ids)
+        attempts_left, _ = accounts.record_failed_sign_in(form.email.data, client)
         form.password.errors.append(
             f"That e-mail and password do not match an active coordinator account. {attempts_left}")
     return render_template("coordinators/sign_in.html", form=form)

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from matcher import taxonomy
 from matcher.extensions import db
 from matcher.models import Coordinator, Problem, ProblemUpdate
-from matcher.services import audit, matching
+from matcher.services import audit
+from matcher.services.agency_requests import enqueue_suggestions
 from matcher.services.coordination import CoordinationError, actor, require_open
 from matcher.services.transactions import unit_of_work
 
@@ -23,10 +24,9 @@ MAX_DISTANCE_MILES = 3000
 
 @dataclass
 class AnswersChange:
-    """What a change of answers did: each changed answer as (before, after), and whether ranking ran."""
+    """What a change of answers did: each changed answer as (before, after); a new ranking is queued."""
 
     changed: dict[str, tuple]
-    recomputed: bool
 
 
 def answers_version(problem: Problem) -> str:
@@ -53,7 +53,7 @@ def change_answers(problem: Problem, answers: dict, coordinator: Coordinator, se
         changed = {name: (getattr(problem, name), value) for name, value in answers.items()
                    if getattr(problem, name) != value}
         if not changed:
-            return AnswersChange({}, recomputed=False)
+            return AnswersChange({})
         for name, (_, value) in changed.items():
             setattr(problem, name, value)
         summary = "; ".join(f"{ANSWER_LABELS[name]}: {_answer_text(name, before)} → {_answer_text(name, after)}"
@@ -63,7 +63,8 @@ def change_answers(problem: Problem, answers: dict, coordinator: Coordinator, se
                                      visible_to_agency=False))
         audit.record(actor(coordinator), "problem.answers_changed", "problem", problem.id, changes={
             name: [_json_value(before), _json_value(after)] for name, (before, after) in changed.items()})
-    return AnswersChange(changed, recomputed=matching.refresh_suggestions_safely(problem))
+    enqueue_suggestions(problem)
+    return AnswersChange(changed)
 
 
 def _changed_since(seen: str, problem: Problem) -> str:

@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from matcher import taxonomy
 from matcher.extensions import db
-from matcher.mail import deliver_after_commit, external_url, queue_email
+from matcher.mail import external_url, queue_email
 from matcher.models import (
     Coordinator,
     OutboxMessage,
@@ -22,7 +22,7 @@ from matcher.ranking.exclusions import Exclusion
 from matcher.services import audit, matching
 from matcher.services.coordination import MAX_TEXT, CoordinationError, actor, decide, find_suggestion, require_open
 from matcher.services.problem_review import partnerships_for
-from matcher.services.transactions import after_commit, unit_of_work
+from matcher.services.transactions import unit_of_work
 
 INTRODUCIBLE_DECISIONS = ("pending", "shortlisted")
 
@@ -61,10 +61,9 @@ def introduce(problem: Problem, suggestion_ids: list[int], coordinator: Coordina
     try:
         with unit_of_work():
             suggestions = [find_suggestion(problem, sid) for sid in dict.fromkeys(suggestion_ids)]
-            queued = _introduce(problem, suggestions, coordinator, message)
+            _introduce(problem, suggestions, coordinator, message)
     except IntegrityError as error:  # another coordinator introduced the same researcher a moment ago
         raise CoordinationError("This researcher was just introduced to this agency. Reload the page.") from error
-    after_commit(deliver_after_commit, [m.id for m in queued])
     return [p for p in partnerships_for(problem) if p.researcher_id in {s.researcher_id for s in suggestions}]
 
 

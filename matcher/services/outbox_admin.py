@@ -5,13 +5,13 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from matcher.extensions import db
-from matcher.mail import deliver_pending
+from matcher.mail import deliver_after_this_commit
 from matcher.models import Coordinator, OutboxMessage
 from matcher.services import audit
 from matcher.services.coordination import CoordinationError, actor
 from matcher.services.transactions import unit_of_work
 
-OUTBOX_STATES = ("pending", "sending", "sent", "logged", "failed")
+OUTBOX_STATES = ("pending", "sending", "sent", "logged", "failed", "dead")
 
 
 def outbox_messages(status: str = "", limit: int = 200) -> list[OutboxMessage]:
@@ -30,14 +30,18 @@ def outbox_counts() -> dict[str, int]:
 
 
 def resend(message_id: int, coordinator: Coordinator) -> str:
-    """Try a failed message again; returns its new state."""
+    """Queue a failed or dead message for delivery again (a dead one gets a fresh set of attempts); returns
+    its state now ('pending' until the worker has sent it)."""
     message = db.session.get(OutboxMessage, message_id)
     if message is None:
         raise CoordinationError("That message no longer exists.")
-    if message.status != "failed":
+    if message.status not in ("failed", "dead"):
         raise CoordinationError("Only failed messages can be resent.")
     with unit_of_work():
+        if message.status == "dead":
+            message.attempts = 0
+        message.status = "pending"
+        deliver_after_this_commit(message)
         audit.record(actor(coordinator), "outbox.resent", "outbox_message", message.id, to=message.to)
-    deliver_pending(ids=[message.id], include_failed=True)
     db.session.refresh(message)
     return message.status

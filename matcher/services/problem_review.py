@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from matcher import taxonomy
 from matcher.extensions import db
 from matcher.models import Coordinator, Partnership, Problem, Researcher, Suggestion
 from matcher.ranking.exclusions import from_code
 from matcher.services import audit, matching
+from matcher.services.agency_requests import enqueue_suggestions
 from matcher.services.coordination import actor
 from matcher.services.transactions import unit_of_work
 
@@ -31,16 +33,21 @@ def get_problem(problem_id: int) -> Problem | None:
 
 
 def ensure_suggestions(problem: Problem) -> None:
-    """Compute a problem's suggestions the first time a coordinator looks at it."""
+    """Queue the ranking of a problem never ranked (the page shows "Computing suggestions…" meanwhile)."""
     if problem.suggestions_computed_at is None:
-        matching.refresh_suggestions_safely(problem)
+        enqueue_suggestions(problem, only_if_missing=True)
+
+
+def suggestions_pending(problem: Problem) -> bool:
+    """Whether an open problem was never ranked yet: its ranking job is queued (or the catch-up will run it)."""
+    return problem.suggestions_computed_at is None and problem.status in taxonomy.OPEN_PROBLEM_STATUSES
 
 
 def recompute_suggestions(problem: Problem, coordinator: Coordinator) -> None:
-    """Rank again (decisions are kept) and record who asked, in one unit of work."""
+    """Record who asked, then queue a new ranking (decisions are kept)."""
     with unit_of_work():
-        matching.refresh_suggestions(problem)
         audit.record(actor(coordinator), "problem.suggestions_recomputed", "problem", problem.id)
+    enqueue_suggestions(problem)
 
 
 def suggestions_for(problem: Problem) -> list[Suggestion]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from matcher import taxonomy
 from matcher.extensions import db
-from matcher.mail import deliver_after_commit, external_url, queue_email
+from matcher.mail import external_url, queue_email
 from matcher.models import Coordinator, Problem, ProblemUpdate
 from matcher.services import audit
 from matcher.services.coordination import MAX_TEXT, CoordinationError, actor, require_open
@@ -29,12 +29,11 @@ def ask_question(problem: Problem, body: str, coordinator: Coordinator) -> Probl
                                body=body, visible_to_agency=True)
         db.session.add(update)
         db.session.flush()
-        message = queue_email(
+        queue_email(
             problem.email, f"A question about your request: {problem.title}"[:200], "coordinator_question",
             problem=problem, question=body, status_url=external_url("agencies.status", token=problem.status_token),
         )
         audit.record(actor(coordinator), "problem.question_asked", "problem", problem.id, update_id=update.id)
-    deliver_after_commit([message.id])
     return update
 
 
