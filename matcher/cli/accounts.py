@@ -74,7 +74,6 @@ def list_coordinators_command() -> None:
 def invite_coordinator_command(email: str, name: str) -> None:
     """Create an account without a password and e-mail its owner a link to choose one."""
     from matcher.extensions import db
-    from matcher.mail import deliver_after_commit
     from matcher.models import OutboxMessage
 
     try:
@@ -84,7 +83,6 @@ def invite_coordinator_command(email: str, name: str) -> None:
         raise click.ClickException(f"{email} is not a valid e-mail address.") from error
     except AccountError as error:
         raise click.ClickException(str(error)) from error
-    deliver_after_commit([message_id])
     message = db.session.get(OutboxMessage, message_id)
     click.echo(f"Invited {coordinator.email}: the link is in outbox message {message_id} (state: {message.status}); "
-               "`flask send-mail` sends it if it is still queued.")
+               "a running worker (or `flask send-mail`) sends it.")

@@ -11,7 +11,7 @@ from matcher.coordinators import (  # noqa: E402,F401
     assignment,
     outbox,
     partnerships,
-    problems,
+    problem_page,
     queue,
     reports,
     team,

@@ -17,7 +17,6 @@ from matcher.coordinators.forms import (
 )
 from matcher.errors import render_error
 from matcher.extensions import db
-from matcher.mail import deliver_after_commit
 from matcher.security import form_rate_limit
 from matcher.services import audit_log, team
 from matcher.services.accounts import AccountError
@@ -75,7 +74,6 @@ def invite():
     except AccountError as error:
         form.email.errors.append(str(error))
         return _render_team(form, 400)
-    deliver_after_commit([message_id])
     flash(f"{invited.name} is invited: we e-mailed {invited.email} a link to choose a password "
           f"(valid {lifetime_in_words(team.link_max_age('invite'))}).")
     return _back_to_team()
@@ -127,7 +125,7 @@ def forgot_password():
     """Ask for a reset link; the answer is the same whatever the address, so it reveals no account."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        deliver_after_commit(team.request_password_reset(form.email.data))
+        team.request_password_reset(form.email.data)  # mail goes out from the task queue once committed
         flash(f"If {form.email.data.strip()} belongs to an active coordinator account, we have e-mailed it a "
               f"link to choose a new password (valid {lifetime_in_words(team.link_max_age('reset'))}).")
         return redirect(url_for("coordinators.sign_in"), code=303)

@@ -11,8 +11,7 @@ from matcher.auth import coordinator_required, is_coordinator
 from matcher.coordinators import bp
 from matcher.coordinators.forms import SignInForm
 from matcher.errors import render_error
-from matcher.mail import deliver_after_commit
-from matcher.services import accounts, coordination, reports, team
+from matcher.services import accounts, outbox_admin, problem_queue, reports, team
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -33,9 +32,8 @@ def sign_in():
             session.permanent = True
             login_user(coordinator)
             return redirect(safe_next(request.args.get("next")) or url_for("coordinators.index"))
-        attempts_left, message_ids = accounts.record_failed_sign_in(form.email.data, client)
+        attempts_left, _ = accounts.record_failed_sign_in(form.email.data, client)
         team.record_failed_sign_in(form.email.data, client)
-        deliver_after_commit(message_ids)
         form.password.errors.append(
             f"That e-mail and password do not match an active coordinator account. {attempts_left}")
     return render_template("coordinators/sign_in.html", form=form)
@@ -68,8 +66,8 @@ def sign_out():
 def index():
     """The coordinator's start page: what waits, and where to go."""
     return render_template(
-        "coordinators/index.html", counts=coordination.status_counts(), figures=reports.dashboard(),
-        outbox=coordination.outbox_counts(),
+        "coordinators/index.html", counts=problem_queue.status_counts(), figures=reports.dashboard(),
+        outbox=outbox_admin.outbox_counts(),
     )
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import Select, or_, select
 from matcher.extensions import db
 from matcher.models import AuditEvent, Coordinator, Researcher
 from matcher.services import audit
-from matcher.services.transactions import transaction
+from matcher.services.transactions import unit_of_work
 
 # Actors that are not one person's account, as the person filter offers them.
 GROUP_ACTORS = {
@@ -88,5 +88,5 @@ def actor_names(events: list[AuditEvent]) -> dict[str, str]:
 
 def record_export(name: str, coordinator: Coordinator) -> None:
     """Note that a coordinator downloaded a CSV export."""
-    with transaction():
+    with unit_of_work():
         audit.record(f"coordinator:{coordinator.id}", "report.exported", "report", None, report=name)

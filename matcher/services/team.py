@@ -23,7 +23,7 @@ from matcher.models.types import new_nonce, utcnow
 from matcher.services import audit
 from matcher.services.accounts import AccountError
 from matcher.services.links import LinkError, lifetime_in_words
-from matcher.services.transactions import transaction
+from matcher.services.transactions import unit_of_work
 
 MIN_PASSWORD_LENGTH = 10
 LINK_SALTS = {"invite": "coordinator-invite", "reset": "coordinator-password-reset"}
@@ -110,7 +110,7 @@ def set_password_from_link(purpose: str, token: str, password: str) -> Coordinat
     """Use an invitation or reset link once: the new password is set and every other session ends."""
     _check_length(password)
     coordinator = coordinator_for_link(purpose, token)
-    with transaction():
+    with unit_of_work():
         # Compare-and-set on the nonce: of two submissions of the same link, only one gets through.
         changed = db.session.execute(
             update(Coordinator)
@@ -133,7 +133,7 @@ def invite(email: str, name: str, inviter: Coordinator | None) -> tuple[Coordina
     if _by_email(email) is not None:
         raise AccountError(f"A coordinator with the e-mail {email} already exists.")
     try:
-        with transaction():
+        with unit_of_work():
             return _create_invited(email, name, inviter)
     except IntegrityError:  # the same address invited twice at the same moment
         raise AccountError(f"A coordinator with the e-mail {email} already exists.") from None
@@ -165,15 +165,15 @@ def request_password_reset(email: str) -> list[int]:
     cannot flood a coordinator's mailbox. The ids of the queued messages."""
     coordinator = _by_email(email)
     if coordinator is None or not coordinator.active:
-        with transaction():
+        with unit_of_work():
             audit.record("anonymous", "coordinator.password_reset_requested_unknown", "coordinator", None,
                          email=_normalised(email)[:254])
         return []
     if _resets_sent_today(coordinator) >= current_app.config["MAIL_PER_RECIPIENT_PER_DAY"]:
-        with transaction():
+        with unit_of_work():
             audit.record("anonymous", "coordinator.password_reset_capped", "coordinator", coordinator.id)
         return []
-    with transaction():
+    with unit_of_work():
         message_id = _queue_link(coordinator, "reset", "Choose a new password for Research Partners")
         audit.record("anonymous", "coordinator.password_reset_requested", "coordinator", coordinator.id)
     return [message_id]
@@ -184,7 +184,7 @@ def request_password_reset(email: str) -> list[int]:
 def set_active(coordinator_id: int, active: bool, by: Coordinator) -> Coordinator:
     """Deactivate (ending every session at once) or reactivate a coordinator. The last active coordinator
     cannot be deactivated: then nobody could run the workspace."""
-    with transaction():
+    with unit_of_work():
         # Lock the active accounts (PostgreSQL), so two coordinators deactivating each other at the same
         # moment cannot both succeed.
         still_active = list(db.session.scalars(
@@ -212,7 +212,7 @@ def change_own_password(coordinator: Coordinator, current: str, new: str) -> Coo
     if not check_password_hash(coordinator.password_hash, current or ""):
         raise WrongPasswordError("That is not your current password.")
     _check_length(new)
-    with transaction():
+    with unit_of_work():
         coordinator.password_hash = generate_password_hash(new)
         coordinator.session_nonce = new_nonce()
         audit.record(actor(coordinator), "coordinator.password_changed", "coordinator", coordinator.id)
@@ -234,14 +234,14 @@ def why_session_ended(identity: str) -> str:
 
 def record_sign_in(coordinator: Coordinator, client: str) -> None:
     """Note a successful sign-in."""
-    with transaction():
+    with unit_of_work():
         audit.record(actor(coordinator), "coordinator.signed_in", "coordinator", coordinator.id, client=client)
 
 
 def record_failed_sign_in(email: str, client: str) -> None:
     """Note a failed sign-in: the e-mail typed (never the password) and the account it names, if any."""
     known = _by_email(email)
-    with transaction():
+    with unit_of_work():
         audit.record("anonymous", "coordinator.sign_in_failed", "coordinator", known.id if known else None,
                      email=(email or "").strip()[:254], client=client)
 

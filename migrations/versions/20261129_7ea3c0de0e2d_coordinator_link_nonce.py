@@ -1,7 +1,7 @@
 """coordinator link nonce: invitation and password-reset links work once, and only the newest one
 
 Revision ID: 7ea3c0de0e2d
-Revises: d40a9e5c1a1e
+Revises: 5106a15e7c0d
 Create Date: 2026-11-29 21:30:00
 
 Each existing coordinator gets a random nonce.
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7ea3c0de0e2d'
-down_revision = 'd40a9e5c1a1e'
+down_revision = '5106a15e7c0d'
 branch_labels = None
 depends_on = None
 
