@@ -12,7 +12,7 @@ from huey.exceptions import TaskLockedException
 from matcher import mail
 from matcher.extensions import db
 from matcher.models import OutboxMessage, Problem
-from matcher.services import matching
+from matcher.services import index_cache, matching
 from matcher.services import researchers as researcher_service
 from matcher.task_queue import enqueue_safely, huey, periodic_task, task
 
@@ -59,3 +59,10 @@ def catch_up_suggestions() -> None:
     run = matching.compute_missing_suggestions()
     if run.failed:
         current_app.logger.warning("Could not compute suggestions for problems %s", run.failed)
+
+
+@periodic_task(crontab(minute="*"))
+def keep_index_fresh() -> None:
+    """Every minute: catch this worker's text index up with profile changes (a refit, when one is due, runs
+    beside the old index), so a ranking job rarely waits for it."""
+    index_cache.refresh_index()

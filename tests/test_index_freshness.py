@@ -257,3 +257,17 @@ def test_each_app_has_its_own_index(tmp_path):
             index_cache.wait_for_refit(application)
             with application.app_context():
                 _db.engine.dispose()
+
+
+def test_the_workers_minutely_job_catches_its_index_up_before_any_ranking_asks(app, db):
+    from matcher import tasks
+
+    burglary, _, _ = two_people_and_a_burglary_problem(db)
+    newcomer = make_researcher(name="Nora Newcomer", statement="Hot spots policing experiments.")
+    db.session.add(newcomer)
+    db.session.commit()
+    state = index_cache.process_index(app)
+    assert str(newcomer.id) not in state.index.ids_  # nothing has asked the index since
+
+    tasks.keep_index_fresh.call_local()
+    assert str(newcomer.id) in state.index.ids_ and str(burglary.id) in state.index.ids_

@@ -66,9 +66,11 @@ def _begin_sqlite_transaction() -> None:
     """Make sure SQLite is really in a transaction before a savepoint.
 
     Python's sqlite3 module only begins a transaction before a write, so after reads alone a SAVEPOINT would
-    start the transaction itself and its RELEASE would commit, out from under the outer unit.
+    start the transaction itself and its RELEASE would commit, out from under the outer unit. IMMEDIATE takes
+    the write lock at once: a deferred BEGIN would hold a read lock, and its first write would then fail at
+    once ("database is locked") whenever another connection is committing (a worker's outbox claim, say).
     """
     connection = db.session.connection()
     driver = connection.connection.driver_connection
     if isinstance(driver, sqlite3.Connection) and not driver.in_transaction:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from matcher.models import Problem, Suggestion
-from matcher.services import problems
+from matcher.services import agency_requests
 from matcher.task_queue import huey
 from tests.factories import make_researcher
 
@@ -25,7 +25,7 @@ def _suggestion_count(db, problem_id: int) -> int:
 def test_a_new_problem_shows_computing_until_the_worker_ranks_it(db, coord_client, worker):
     db.session.add(make_researcher(name="Ada Nearrepeat", statement="Near-repeat residential burglary."))
     db.session.commit()
-    problem_id = problems.submit_problem(dict(STATEMENT)).id
+    problem_id = agency_requests.submit_problem(dict(STATEMENT))[0].id
     assert huey.pending_count() >= 1 and _suggestion_count(db, problem_id) == 0
 
     page = coord_client.get(f"/coordinators/problems/{problem_id}").get_data(as_text=True)
@@ -43,7 +43,7 @@ def test_a_new_problem_shows_computing_until_the_worker_ranks_it(db, coord_clien
 def test_recompute_is_queued_and_lands_later(db, coord_client, worker):
     db.session.add(make_researcher(name="Ada Nearrepeat", statement="Near-repeat residential burglary."))
     db.session.commit()
-    problem_id = problems.submit_problem(dict(STATEMENT)).id
+    problem_id = agency_requests.submit_problem(dict(STATEMENT))[0].id
     worker.start()
     worker.wait_until(lambda: _suggestion_count(db, problem_id))
     worker.stop()
