@@ -3,7 +3,7 @@
     python -m bench.bench_programme_load                       # build the programme, measure, drop it
     python -m bench.bench_programme_load --keep                # keep the database for another run
     python -m bench.bench_programme_load --reuse               # measure on the database a --keep run left
-    python -m bench.bench_programme_load --worker-cmd "huey_consumer matcher.tasks.huey"   # also task workers
+    python -m bench.bench_programme_load --worker-cmd "flask worker --threads 4"   # rankings on task workers
 
 `flask synthesize-programme` fills the database; a coordinator signs in; 16 clients then open coordinator
 problem pages and the review queue, search the directory with varied words and filters, and submit problem
@@ -277,6 +277,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--server", default=os.environ.get("BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432"))
     parser.add_argument("--database", default="programme_load")
     parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/13"))
+    parser.add_argument("--task-queue", default=os.environ.get("BENCH_TASK_QUEUE", "redis://127.0.0.1:6379/12"),
+                        help="the queue the web processes and --worker-cmd workers share")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="use the programme a --keep run left (no rebuild)")
     args = parser.parse_args(argv)
@@ -284,7 +286,12 @@ def main(argv: list[str] | None = None) -> int:
     random.seed(args.seed)
 
     url = database_url(args.server, args.database) if args.reuse else recreate_database(args.server, args.database)
-    env = site_env(url, args.redis, "1000000 per hour")  # one client address: the limits are not the subject
+    if args.worker_cmd:
+        import redis
+
+        redis.Redis.from_url(args.task_queue).flushdb()  # no job left from an earlier run
+    # One client address: the limits are not the subject. Without workers, rankings run inside the request.
+    env = site_env(url, args.redis, "1000000 per hour", task_queue_url=args.task_queue if args.worker_cmd else "")
     env["SITE_URL"] = "http://127.0.0.1"  # production refuses to start without it; no e-mail leaves anyway
     log_dir = tempfile.mkdtemp(prefix="bench_programme_")
     instance = workers = None
