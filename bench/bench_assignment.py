@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 
-from matcher.ranking.assignment import greedy_assignment, solve_assignment
+from matcher.ranking.assignment_solver import greedy_assignment, solve_assignment
 
 TOPICS = 18
 

@@ -12,7 +12,7 @@ import os
 
 from matcher.ranking.blend import BlendWeights
 from matcher.ranking.evaluation import baseline_ranker, blended_ranker, evaluate_ranker, metrics_table, text_ranker
-from matcher.ranking.seed import load_held_out
+from matcher.ranking.evaluation_data import load_held_out
 from matcher.ranking.text_index import TextIndex
 from matcher.services.geo import zip_point
 

@@ -128,8 +128,9 @@ def register_converters(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind every extension object to this app."""
-    from matcher import auth
+    from matcher import auth, task_queue
     from matcher.extensions import csrf, db, limiter, login_manager, migrate
+    from matcher.services import index_cache
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
@@ -137,6 +138,8 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     auth.init_login(login_manager)
     login_manager.init_app(app)
+    index_cache.init_app(app)
+    task_queue.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -50,6 +50,13 @@ class Config:
     ]
     # The only base of links in e-mails (never the request's Host); required in production.
     SITE_URL = os.environ.get("SITE_URL", "")
+    # Delivery: an SMTP conversation gives up after MAIL_TIMEOUT seconds; a failed message is tried again after
+    # MAIL_RETRY_SECONDS, then twice as long each time, until MAIL_MAX_ATTEMPTS, then left "dead" in the outbox
+    # for a coordinator to resend. Messages waiting MAIL_SWEEP_AFTER_SECONDS past their time are queued again.
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", 10))
+    MAIL_RETRY_SECONDS = float(os.environ.get("MAIL_RETRY_SECONDS", 60))
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", 6))
+    MAIL_SWEEP_AFTER_SECONDS = int(os.environ.get("MAIL_SWEEP_AFTER_SECONDS", 300))
     # Messages a public form may send one address in a day (sign-in and confirmation links, agency receipts).
     MAIL_PER_RECIPIENT_PER_DAY = int(os.environ.get("MAIL_PER_RECIPIENT_PER_DAY", 5))
     # The contact relay: messages relayed a day per sender address and per researcher; how long the sender's
@@ -61,6 +68,12 @@ class Config:
     # Host names the site answers to (others get 400); by default SITE_URL's host (and, outside production,
     # 127.0.0.1 and localhost).
     TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None
+
+    # The task queue (Huey): redis://host:6379/0 in production; empty = an SQLite file in the instance folder.
+    TASK_QUEUE_URL = os.environ.get("TASK_QUEUE_URL", "")
+    TASK_QUEUE_NAME = os.environ.get("TASK_QUEUE_NAME", "matcher")
+    # Run each task at once where it is enqueued, without a worker (the tests; never in production).
+    TASKS_IMMEDIATE = _bool("TASKS_IMMEDIATE", False)
 
     # Sessions and cookies.
     SESSION_COOKIE_HTTPONLY = True
@@ -123,3 +136,6 @@ class TestConfig(Config):
     SITE_URL = "http://localhost"
     SESSION_COOKIE_SECURE = False
     COORDINATOR_EMAILS = ["coordinators@example.org"]
+    # Tasks run where they are enqueued; tests about asynchrony start a real consumer (tests/fixtures/worker.py).
+    TASKS_IMMEDIATE = True
+    TASK_QUEUE_URL = "memory://"

@@ -1,4 +1,6 @@
-"""The outbox: messages are stored in the caller's transaction, then sent after it commits."""
+"""The outbox: messages are stored in the caller's transaction; once it commits, one delivery job per message
+is put on the task queue (matcher.tasks), which sends it, retrying with growing delays before giving up ("dead").
+The outbox stays the record of what was sent; a periodic sweep re-queues messages whose job was lost."""
 
 from __future__ import annotations
 
@@ -8,8 +10,9 @@ from datetime import timedelta
 from email.message import EmailMessage
 from urllib.parse import urlsplit
 
-from flask import current_app, render_template
-from sqlalchemy import func, select, update
+from flask import current_app, has_app_context, render_template
+from sqlalchemy import event, func, inspect, select, update
+from sqlalchemy.orm import Session
 
 from matcher.extensions import db
 from matcher.models import OutboxMessage
@@ -24,7 +27,37 @@ def queue_email(to: str, subject: str, template: str, kind: str = "", reply_to: 
     subject = " ".join(subject.split())[:200]  # agency text may carry line breaks; headers cannot
     message = OutboxMessage(to=to, subject=subject, body=body, kind=kind or template, reply_to=reply_to)
     db.session.add(message)
+    deliver_after_this_commit(message)
     return message
+
+
+# Session.info key: the messages this transaction stored, to be put on the queue once it commits.
+AWAITING_COMMIT = "matcher.outbox.awaiting_commit"
+
+
+def deliver_after_this_commit(message: OutboxMessage) -> None:
+    """Put a delivery job for the message on the queue once the current transaction commits."""
+    db.session.info.setdefault(AWAITING_COMMIT, []).append(message)
+
+
+@event.listens_for(Session, "after_commit")
+def _enqueue_deliveries(session: Session) -> None:
+    # No SQL may run on the committing session here: ids come from the identity map (set at flush), and the
+    # job runs in an app context of its own, with a session of its own.
+    messages = session.info.pop(AWAITING_COMMIT, [])
+    ids = list(dict.fromkeys(inspect(m).identity[0] for m in messages if inspect(m).identity))
+    if not ids or not has_app_context():
+        return
+    from matcher.task_queue import enqueue_safely
+    from matcher.tasks import deliver_message
+
+    for message_id in ids:
+        enqueue_safely(deliver_message, message_id)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_deliveries(session: Session) -> None:
+    session.info.pop(AWAITING_COMMIT, None)
 
 
 # Messages anyone can make us send to any address by filling in a public form.
@@ -53,15 +86,6 @@ def coordinator_addresses() -> list[str]:
     return list(db.session.scalars(select(Coordinator.email).where(Coordinator.active)))
 
 
-def deliver_after_commit(message_ids: list[int]) -> None:
-    """Send messages a service just committed; on any failure they wait in the outbox for `flask send-mail`."""
-    try:
-        deliver_pending(ids=message_ids)
-    except Exception:
-        db.session.rollback()
-        current_app.logger.exception("Could not deliver outbox messages %s; they stay queued", message_ids)
-
-
 def deliver_pending(ids: list[int] | None = None, include_failed: bool = False) -> dict[str, int]:
     """Send pending messages (all, or the given ids); each is claimed first so it goes out once."""
     if include_failed:
@@ -74,10 +98,36 @@ def deliver_pending(ids: list[int] | None = None, include_failed: bool = False) 
     for message_id in list(db.session.scalars(query)):
         if not _claim(message_id, states):
             continue
-        message = db.session.get(OutboxMessage, message_id)
-        outcome = _send(message)
-        counts[outcome] += 1
+        outcome = _send(db.session.get(OutboxMessage, message_id))
+        counts["failed" if outcome == "dead" else outcome] += 1
     return counts
+
+
+def deliver_one(message_id: int) -> str | None:
+    """Send one pending or failed message: 'sent', 'logged', 'failed' (to retry) or 'dead' (no attempts
+    left); None when it is not waiting (already sent, or another worker has it)."""
+    if not _claim(message_id, ["pending", "failed"]):
+        return None
+    return _send(db.session.get(OutboxMessage, message_id))
+
+
+def retry_delay(attempts: int) -> float:
+    """Seconds to wait before the next attempt after `attempts` failed ones: MAIL_RETRY_SECONDS, doubling."""
+    return current_app.config["MAIL_RETRY_SECONDS"] * 2 ** max(attempts - 1, 0)
+
+
+def overdue_message_ids() -> list[int]:
+    """Messages whose delivery job seems lost: pending, or failed and past their retry time, for longer than
+    MAIL_SWEEP_AFTER_SECONDS (messages a crash left 'sending' are released first)."""
+    release_stuck_messages()
+    now, grace = utcnow(), timedelta(seconds=current_app.config["MAIL_SWEEP_AFTER_SECONDS"])
+    pending = db.session.scalars(select(OutboxMessage.id).where(
+        OutboxMessage.status == "pending", OutboxMessage.created_at < now - grace).order_by(OutboxMessage.id))
+    failed = db.session.execute(select(OutboxMessage.id, OutboxMessage.attempts, OutboxMessage.claimed_at)
+                                .where(OutboxMessage.status == "failed").order_by(OutboxMessage.id))
+    overdue = [message_id for message_id, attempts, claimed_at in failed
+               if (claimed_at or now) + timedelta(seconds=retry_delay(attempts)) + grace < now]
+    return [*pending, *overdue]
 
 
 def release_stuck_messages(older_than: timedelta = timedelta(minutes=15)) -> int:
@@ -113,18 +163,19 @@ def _send(message: OutboxMessage) -> str:
         db.session.commit()
         return "logged"
     try:
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
+        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:
             if config.get("MAIL_USE_TLS"):
                 smtp.starttls()
             if config.get("MAIL_USERNAME"):
                 smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
             smtp.send_message(_as_email(message, config["MAIL_SENDER"]))
     except Exception as error:  # whatever went wrong, the message must not stay 'sending'
-
-        current_app.logger.warning("Could not send message %s to %s: %s", message.id, message.to, error)
-        message.status, message.last_error = "failed", str(error)[:500]
+        current_app.logger.warning("Could not send message %s to %s (attempt %s): %s",
+                                   message.id, message.to, message.attempts, error)
+        gave_up = message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]
+        message.status, message.last_error = ("dead" if gave_up else "failed"), str(error)[:500]
         db.session.commit()
-        return "failed"
+        return message.status
     message.status, message.sent_at, message.last_error = "sent", utcnow(), ""
     db.session.commit()
     return "sent"

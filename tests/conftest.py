@@ -12,11 +12,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from matcher import create_app
-from matcher.after_response import wait_for_work_after_responses
 from matcher.config import TestConfig
 from matcher.extensions import db as _db
 
-pytest_plugins = ["tests.fixtures.smtp", "tests.fixtures.browser"]
+pytest_plugins = ["tests.fixtures.smtp", "tests.fixtures.browser", "tests.fixtures.worker"]
 
 
 def test_database_url(tmp_dir: str) -> str:
@@ -39,9 +38,7 @@ class FreshUserClient(FlaskClient):
     def open(self, *args, **kwargs):
         if has_app_context():
             g.pop("_login_user", None)
-        response = super().open(*args, **kwargs)
-        wait_for_work_after_responses()  # mail queued beside the response is there when the test looks
-        return response
+        return super().open(*args, **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -75,7 +72,6 @@ def _limits_as_they_were():
 def _clean_tables(request):
     """Empty every table after each test that used the app, so tests never see each other's rows."""
     yield
-    wait_for_work_after_responses()  # nothing may write after the tables are emptied
     if "app" not in request.fixturenames:
         return
     with request.getfixturevalue("app").app_context():
@@ -83,14 +79,15 @@ def _clean_tables(request):
 
 
 def empty_all_tables() -> None:
-    """Delete every row of every table (inside an app context), and forget the directory's index.
-
-    Tests write rows directly, without the corpus-version bump every service makes, so the process's
-    directory index would otherwise keep the previous test's researchers.
+    """Delete every row of every table (inside an app context), and forget the directory's and the app's
+    text index: emptying the tables starts the corpus version over, which the indexes cannot tell apart
+    from the next test's changes.
     """
+    from matcher.services import index_cache
     from matcher.services.directory import forget_search_index
 
     forget_search_index()
+    index_cache.forget()
     _db.session.remove()
     tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
     with _db.engine.begin() as connection:
@@ -149,7 +146,7 @@ def seed_dir():
 @pytest.fixture
 def seeded(db, seed_dir):
     """The sample data, loaded."""
-    from matcher.services.seed import load_sample_data
+    from matcher.services.sample_data import load_sample_data
 
     return load_sample_data(seed_dir)
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from matcher.mail import deliver_pending, queue_email
+from matcher.mail import queue_email
 from matcher.models import OutboxMessage
 from matcher.models.types import utcnow
 
@@ -13,8 +13,8 @@ def test_line_breaks_in_a_subject_do_not_block_the_message(app, db, smtp_inbox):
     with app.test_request_context():
         message = queue_email("agency@example.gov", "Received:\r\nBcc: victim@example.org", "agency_problem_received",
                               problem=None, status_url="https://example.org/s/x")
-    db.session.commit()
-    assert deliver_pending(ids=[message.id]) == {"sent": 1, "logged": 0, "failed": 0}
+    db.session.commit()  # queues its delivery, done at once in the tests' immediate mode
+    assert message.status == "sent"
     received = smtp_inbox.last_to("agency@example.gov")
     assert received["Subject"] == "Received: Bcc: victim@example.org"
     assert received["Bcc"] is None

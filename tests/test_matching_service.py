@@ -3,15 +3,29 @@
 import pytest
 from sqlalchemy import select
 
-from matcher.models import Partnership, Publication, Suggestion
-from matcher.services import corpus, matching
+from matcher import create_app
+from matcher.config import TestConfig
+from matcher.extensions import db as _db
+from matcher.models import Partnership, Problem, Publication, Suggestion
+from matcher.services import corpus, index_cache, matching, researchers
 from tests.factories import make_problem, make_researcher
 
 
 @pytest.fixture(autouse=True)
-def fresh_process_index(monkeypatch):
+def fresh_process_index(app):
     """Each test starts like a newly started web process."""
-    monkeypatch.setattr(matching, "_process_index", matching._ProcessIndex())
+    index_cache.forget(app)
+
+
+@pytest.fixture
+def second_process(app):
+    """Another web process on the same database: an app of its own, with its own index."""
+    other = create_app(type("SecondProcess", (TestConfig,), {
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]}))
+    yield other
+    index_cache.wait_for_refit(other)
+    with other.app_context():
+        _db.engine.dispose()
 
 
 def add_people(db):
@@ -28,7 +42,6 @@ def add_people(db):
         keywords=["traffic", "crashes"], topics=["traffic-safety"], help_offered=["training"],
     )
     db.session.add_all([burglary, traffic])
-    corpus.bump_version()
     db.session.commit()
     return burglary, traffic
 
@@ -75,7 +88,6 @@ def test_conflicts_hidden_and_full_researchers_are_excluded_with_reasons(db):
     conflicted = make_researcher(statement="Burglary reduction.", topics=["burglary"])
     full = make_researcher(statement="Burglary and break-ins.", topics=["burglary"], capacity=1)
     db.session.add_all([hidden, conflicted, full])
-    corpus.bump_version()
     db.session.commit()
     problem = make_problem(agency_name="Springfield Police Department")
     conflicted.conflicts = ["Springfield Police Department"]
@@ -101,33 +113,30 @@ def add_other_fields(db):
         make_researcher(statement="Intimate-partner violence and lethality assessment.", topics=["domestic-violence"]),
         make_researcher(statement="Opioid overdoses and naloxone distribution.", topics=["drug-markets"]),
     ])
-    corpus.bump_version()
     db.session.commit()
 
 
-def test_a_process_with_an_old_index_catches_up_when_the_corpus_version_moves(db, monkeypatch):
+def test_a_process_with_an_old_index_catches_up_when_the_corpus_version_moves(app, db, second_process):
     burglary, traffic = add_people(db)
     add_other_fields(db)
     problem = make_problem(description="Drivers speeding and crashes near schools.", topics=["traffic-safety"])
     db.session.add(problem)
     db.session.commit()
-    process_a, process_b = matching._ProcessIndex(), matching._ProcessIndex()
-    monkeypatch.setattr(matching, "_process_index", process_a)
     assert int(matching.rank_problem(problem).suggestions[0].researcher_id) == traffic.id
-    monkeypatch.setattr(matching, "_process_index", process_b)
-    matching.rank_problem(problem)
+    with second_process.app_context():
+        matching.rank_problem(_db.session.get(Problem, problem.id))
 
     burglary.statement = "Speeding drivers, crashes near schools and traffic calming evaluations."
     burglary.topics = ["traffic-safety"]
     burglary.keywords = ["speeding", "crashes near schools"]
-    corpus.bump_version()
     db.session.commit()
 
-    for process in (process_a, process_b):
-        monkeypatch.setattr(matching, "_process_index", process)
-        result = matching.rank_problem(problem)
+    assert int(matching.rank_problem(problem).suggestions[0].researcher_id) == burglary.id
+    with second_process.app_context():
+        result = matching.rank_problem(_db.session.get(Problem, problem.id))
         assert int(result.suggestions[0].researcher_id) == burglary.id
-        assert process.version == corpus.current_version()
+    for process in (app, second_process):
+        assert index_cache.process_index(process).version == corpus.current_version()
 
 
 def test_deleted_researchers_leave_the_index(db):
@@ -136,21 +145,22 @@ def test_deleted_researchers_leave_the_index(db):
     db.session.add(problem)
     db.session.commit()
     matching.rank_problem(problem)
-    db.session.delete(burglary)
-    corpus.bump_version()
-    db.session.commit()
+    researchers.delete_profile(burglary)
     result = matching.rank_problem(problem)
     assert [int(s.researcher_id) for s in result.suggestions] == [traffic.id]
 
 
 def test_outdated_problems_are_refreshed_once(db):
-    add_people(db)
+    burglary, _ = add_people(db)
     problem = make_problem()
     db.session.add(problem)
     db.session.commit()
     assert matching.compute_missing_suggestions().computed == [problem.id]
     assert matching.compute_missing_suggestions().computed == []
-    corpus.bump_version()
+    burglary.link_nonce = "signed-in-again"  # bookkeeping: no one's suggestions change
+    db.session.commit()
+    assert matching.compute_missing_suggestions().computed == []
+    burglary.statement += " Also thefts from cars."
     db.session.commit()
     assert matching.compute_missing_suggestions().computed == [problem.id]
 
@@ -159,7 +169,6 @@ def test_unconfirmed_registrations_are_not_indexed(db):
     burglary, traffic = add_people(db)
     db.session.add(make_researcher(statement="Burglary burglary near-repeat burglary.", topics=["burglary"],
                                    confirmed_at=None))
-    corpus.bump_version()
     db.session.commit()
     result = matching.rank_problem(make_problem())
     assert {int(s.researcher_id) for s in result.suggestions} == {burglary.id, traffic.id}

@@ -104,6 +104,19 @@ def test_slug_lists_round_trip_and_filter(db):
     assert db.session.scalars(select(Researcher).where(has_slug(Researcher.topics, "burg"))).all() == []
 
 
+def test_a_missing_slug_list_is_stored_and_read_as_empty(db):
+    researcher = make_researcher(topics=None, methods=("rct", "crime-mapping"))
+    db.session.add(researcher)
+    db.session.commit()
+    db.session.expire_all()
+    assert (researcher.topics, researcher.methods) == ([], ["rct", "crime-mapping"])
+    researcher.methods = None
+    db.session.commit()
+    db.session.expire_all()
+    assert researcher.methods == []
+    assert db.session.scalars(select(Researcher).where(has_slug(Researcher.methods, "rct"))).all() == []
+
+
 def test_audit_event_keeps_details(db):
     event = AuditEvent(actor="system", action="test", record_type="problem", record_id=3, details={"a": 1})
     db.session.add(event)

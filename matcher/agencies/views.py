@@ -7,7 +7,7 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from matcher.agencies import bp
 from matcher.agencies.forms import AddInformationForm, ProblemForm, WithdrawForm
 from matcher.security import form_rate_limit
-from matcher.services import problems
+from matcher.services import agency_requests
 
 
 @bp.get("/")
@@ -19,7 +19,7 @@ def index():
 def _submission_refused(minutes: int):
     """A post over the rate limit: the form again, as typed, with how long to wait."""
     form = ProblemForm()
-    researcher = problems.preferred_researcher(form.preferred_researcher.data)
+    researcher = agency_requests.preferred_researcher(form.preferred_researcher.data)
     page = render_template("agencies/submit.html", form=form, researcher=researcher, wait_minutes=minutes)
     return make_response(page, 429)
 
@@ -30,21 +30,21 @@ def submit():
     """The problem statement form; `?researcher=ID` pre-fills a preferred researcher."""
     form = ProblemForm()
     if request.method == "GET":
-        researcher = problems.preferred_researcher(request.args.get("researcher"))
+        researcher = agency_requests.preferred_researcher(request.args.get("researcher"))
         form.preferred_researcher.data = str(researcher.id) if researcher else ""
-        form.submission_key.data = problems.new_submission_key()
+        form.submission_key.data = agency_requests.new_submission_key()
     else:
-        researcher = problems.preferred_researcher(form.preferred_researcher.data)
+        researcher = agency_requests.preferred_researcher(form.preferred_researcher.data)
         if form.is_bot():
             return _thank_you(form.email.data, None)
         if form.validate():
-            problem, created = problems.submit_problem(form.problem_values(), form.submission_key.data)
+            problem, created = agency_requests.submit_problem(form.problem_values(), form.submission_key.data)
             if not created:
                 flash("You had already sent this statement, so it was not stored again. This is its status page.")
                 return redirect(url_for("agencies.status", token=problem.status_token), code=303)
             return _thank_you(form.email.data, problem.id)
         if not form.submission_key.data:
-            form.submission_key.data = problems.new_submission_key()
+            form.submission_key.data = agency_requests.new_submission_key()
     return render_template("agencies/submit.html", form=form, researcher=researcher)
 
 
@@ -58,7 +58,7 @@ def _thank_you(email: str | None, problem_id: int | None):
 @bp.get("/submitted")
 def submitted():
     """Confirmation after a statement was sent: its reference number and a copy of what was sent."""
-    problem = problems.get_problem(session.get("submitted_problem"))
+    problem = agency_requests.get_problem(session.get("submitted_problem"))
     return render_template("agencies/submitted.html", email=session.get("submitted_email", ""), problem=problem)
 
 
@@ -75,11 +75,11 @@ def add_information(token: str):
     """Append information or an answer to the statement."""
     problem = _problem_or_404(token)
     form = AddInformationForm(prefix="info")
-    if problems.is_finished(problem):
+    if agency_requests.is_finished(problem):
         flash("This statement is no longer open, so nothing was added.", "warning")
         return redirect(url_for("agencies.status", token=token), code=303)
     if form.validate():
-        problems.add_information(problem, form.body.data)
+        agency_requests.add_information(problem, form.body.data)
         flash("Thank you. Your information was added to the statement and the coordinators were told.")
         return redirect(url_for("agencies.status", token=token, _anchor="updates"), code=303)
     return _render_status(problem, form, WithdrawForm(prefix="withdraw"))
@@ -91,11 +91,11 @@ def withdraw(token: str):
     """Withdraw the statement."""
     problem = _problem_or_404(token)
     form = WithdrawForm(prefix="withdraw")
-    if problems.is_finished(problem):
+    if agency_requests.is_finished(problem):
         flash("This statement is no longer open.", "warning")
         return redirect(url_for("agencies.status", token=token), code=303)
     if form.validate():
-        problems.withdraw(problem, form.reason.data or "")
+        agency_requests.withdraw(problem, form.reason.data or "")
         flash("Your problem statement was withdrawn. Thank you for letting us know.")
         return redirect(url_for("agencies.status", token=token), code=303)
     return _render_status(problem, AddInformationForm(prefix="info"), form)
@@ -103,18 +103,18 @@ def withdraw(token: str):
 
 def _problem_or_404(token: str):
     """The problem for a status token; a plain 404 for anything unknown."""
-    problem = problems.find_by_token(token)
+    problem = agency_requests.find_by_token(token)
     if problem is None:
         abort(404)
     return problem
 
 
 def _render_status(problem, info_form, withdraw_form):
-    partnerships = problems.introductions(problem)
+    partnerships = agency_requests.introductions(problem)
     return render_template(
         "agencies/status.html", problem=problem, partnerships=partnerships,
-        steps=problems.progress(problem, partnerships), updates=problems.agency_updates(problem),
-        question=problems.open_question(problem), finished=problems.is_finished(problem),
-        status_label=problems.status_for_agency(problem),
+        steps=agency_requests.progress(problem, partnerships), updates=agency_requests.agency_updates(problem),
+        question=agency_requests.open_question(problem), finished=agency_requests.is_finished(problem),
+        status_label=agency_requests.status_for_agency(problem),
         info_form=info_form, withdraw_form=withdraw_form,
     )

@@ -17,7 +17,7 @@ from matcher.ranking.evaluation import (
     metrics_table,
     text_ranker,
 )
-from matcher.ranking.seed import HELD_OUT_FOLDER, SPLITS, SeedData, load_held_out, load_seed
+from matcher.ranking.evaluation_data import HELD_OUT_FOLDER, SPLITS, SeedData, load_held_out, load_seed
 from matcher.ranking.text_index import TextIndex
 from matcher.services.geo import zip_point
 

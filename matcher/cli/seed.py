@@ -4,7 +4,7 @@ import click
 from flask import current_app
 
 from matcher.services.matching import compute_missing_suggestions
-from matcher.services.seed import load_sample_data
+from matcher.services.sample_data import load_sample_data
 
 
 @click.command("seed")

@@ -1,4 +1,4 @@
-"""Coordinators: sign-in, review queue, introductions, partnerships, assignment, reports, outbox."""
+"""Coordinators: sign-in, review queue, introductions, partnerships, assignment, reports, outbox, team, audit."""
 
 from flask import Blueprint
 
@@ -12,8 +12,9 @@ from matcher.coordinators import (  # noqa: E402,F401
     contacts,
     outbox,
     partnerships,
-    problems,
+    problem_page,
     queue,
     reports,
+    team,
     views,
 )

@@ -8,7 +8,7 @@ from flask_login import current_user
 from matcher.auth import coordinator_required
 from matcher.coordinators import bp
 from matcher.coordinators.forms import AcceptProposalForm, AssignmentForm
-from matcher.services import assignment as service
+from matcher.services import global_assignment as service
 from matcher.services.coordination import CoordinationError
 
 

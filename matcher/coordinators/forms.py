@@ -207,3 +207,85 @@ class ResendForm(FlaskForm):
     """Resend one failed message."""
 
     submit = SubmitField("Resend")
+
+
+# --- Team accounts and the audit log ---------------------------------------------------------------------------
+
+from wtforms.validators import Email, EqualTo, ValidationError  # noqa: E402 (this part was appended)
+
+NEW_PASSWORD_RULES = [
+    DataRequired("Please choose a password."),
+    Length(min=10, max=200, message="Please use 10 to 200 characters."),
+]
+
+
+def _repeat_field(label: str = "Repeat the new password"):
+    return PasswordField(label, validators=[
+        DataRequired("Please type the new password again."),
+        EqualTo("new_password", message="The two passwords are not the same."),
+    ])
+
+
+class InviteForm(FlaskForm):
+    """Invite a colleague: an account is made and a "set your password" link e-mailed."""
+
+    name = StringField("Name", validators=[
+        DataRequired("Please enter their name."), Length(max=120, message="Please use at most 120 characters."),
+    ])
+    email = EmailField("E-mail", validators=[
+        DataRequired("Please enter their e-mail address."), Length(max=254),
+        Email("Please enter a valid e-mail address."),
+    ])
+    submit = SubmitField("Send invitation")
+
+
+class AccountActionForm(FlaskForm):
+    """Deactivate or reactivate an account (a button: only the CSRF token)."""
+
+
+class ChangePasswordForm(FlaskForm):
+    """The signed-in coordinator's own password."""
+
+    current_password = PasswordField("Current password", validators=[
+        DataRequired("Please enter your current password."), Length(max=200),
+    ])
+    new_password = PasswordField("New password (at least 10 characters)", validators=NEW_PASSWORD_RULES)
+    repeat_password = _repeat_field()
+    submit = SubmitField("Change my password")
+
+
+class ForgotPasswordForm(FlaskForm):
+    """Ask for a password-reset link."""
+
+    email = EmailField("E-mail", validators=[
+        DataRequired("Please enter your e-mail address."), Length(max=254),
+    ])
+    submit = SubmitField("E-mail me a link")
+
+
+class SetPasswordForm(FlaskForm):
+    """Choose a password from an invitation or reset link."""
+
+    new_password = PasswordField("New password (at least 10 characters)", validators=NEW_PASSWORD_RULES)
+    repeat_password = _repeat_field()
+    submit = SubmitField("Set my password")
+
+
+class AuditFilterForm(FlaskForm):
+    """Narrow the audit log (a GET form: bookmarkable, no CSRF needed)."""
+
+    class Meta:
+        csrf = False
+
+    person = SelectField("Person", default="", validate_choice=False)
+    record_type = SelectField("Record type", default="", validate_choice=False)
+    record_id = IntegerField("Record number", validators=[
+        Optional(), NumberRange(min=1, max=2_000_000_000, message="Please enter a record number."),
+    ])
+    date_from = DateField("From", validators=[Optional()], format="%Y-%m-%d")
+    date_to = DateField("To", validators=[Optional()], format="%Y-%m-%d")
+
+    def validate_date_to(self, field) -> None:
+        """The range must not end before it starts."""
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("The end date is before the start date.")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask import Response, abort, render_template
+from flask_login import current_user
 
 from matcher.auth import coordinator_required
 from matcher.coordinators import bp
 from matcher.models.types import utcnow
-from matcher.services import contact_relay
+from matcher.services import audit_log, contact_relay
 from matcher.services import reports as service
 
 
@@ -26,6 +27,7 @@ def export(name: str):
     chunks = service.export_csv(name)
     if chunks is None:
         abort(404)
+    audit_log.record_export(name, current_user._get_current_object())
     filename = f"{name}-{utcnow():%Y-%m-%d}.csv"
     return Response(
         "".join(chunks), mimetype="text/csv",

@@ -11,8 +11,7 @@ from matcher.auth import coordinator_required, is_coordinator
 from matcher.coordinators import bp
 from matcher.coordinators.forms import SignInForm
 from matcher.errors import render_error
-from matcher.mail import deliver_after_commit
-from matcher.services import accounts, coordination, reports
+from matcher.services import accounts, outbox_admin, problem_queue, reports, team
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -28,12 +27,13 @@ def sign_in():
         coordinator = accounts.authenticate(form.email.data, form.password.data)
         if coordinator is not None:
             accounts.clear_failed_sign_ins(form.email.data, client)
+            team.record_sign_in(coordinator, client)
             session.clear()
             session.permanent = True
             login_user(coordinator)
             return redirect(safe_next(request.args.get("next")) or url_for("coordinators.index"))
-        attempts_left, message_ids = accounts.record_failed_sign_in(form.email.data, client)
-        deliver_after_commit(message_ids)
+        attempts_left, _ = accounts.record_failed_sign_in(form.email.data, client)
+        team.record_failed_sign_in(form.email.data, client)
         form.password.errors.append(
             f"That e-mail and password do not match an active coordinator account. {attempts_left}")
     return render_template("coordinators/sign_in.html", form=form)
@@ -53,6 +53,7 @@ def unlock(token: str):
 def sign_out():
     """End the coordinator's sessions: this one and any copy of its cookie."""
     if is_coordinator():
+        team.record_sign_out(current_user._get_current_object())  # committed with the ended sessions
         accounts.end_sessions(current_user._get_current_object())
     logout_user()
     session.clear()
@@ -65,8 +66,8 @@ def sign_out():
 def index():
     """The coordinator's start page: what waits, and where to go."""
     return render_template(
-        "coordinators/index.html", counts=coordination.status_counts(), figures=reports.dashboard(),
-        outbox=coordination.outbox_counts(),
+        "coordinators/index.html", counts=problem_queue.status_counts(), figures=reports.dashboard(),
+        outbox=outbox_admin.outbox_counts(),
     )
 
 

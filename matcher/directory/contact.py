@@ -8,7 +8,6 @@ from flask_wtf import FlaskForm
 
 from matcher.directory import bp
 from matcher.directory.contact_form import MESSAGE_MAX, ContactForm
-from matcher.mail import deliver_after_commit
 from matcher.security import form_rate_limit
 from matcher.services import contact_relay
 from matcher.services.contact_relay import CapReached, ContactLinkError
@@ -45,10 +44,9 @@ def write(researcher_id: int):
         return _render_form(researcher, form)
     if not form.is_bot():
         try:
-            outcome = contact_relay.submit_request(researcher, form.values())
+            contact_relay.submit_request(researcher, form.values())  # its e-mail leaves from the task queue
         except CapReached as cap:
             return _render_form(researcher, form, 429, problem=str(cap))
-        deliver_after_commit(outcome.message_ids)
     session[SENT_TO_KEY] = form.sender_email.data
     return redirect(url_for("directory.message_waiting", researcher_id=researcher.id), code=303)
 
@@ -67,7 +65,6 @@ def confirm_message(token: str):
         outcome = contact_relay.confirm_and_relay(token)
     except ContactLinkError as error:
         return render_template("directory/write_link.html", reason=error.reason, request=error.request), 400
-    deliver_after_commit(outcome.message_ids)
     return render_template("directory/write_relayed.html", outcome=outcome), 409 if outcome.refused else 200
 
 

@@ -3,10 +3,12 @@
 from matcher.models.accounts import Coordinator
 from matcher.models.audit import AuditEvent
 from matcher.models.contacts import ContactRequest, ContactStatus
-from matcher.models.matching import CorpusVersion, Partnership, PartnershipEvent, Suggestion
+from matcher.models.corpus import CorpusVersion
 from matcher.models.outbox import OutboxMessage
+from matcher.models.partnerships import Partnership, PartnershipEvent
 from matcher.models.problems import Problem, ProblemUpdate
 from matcher.models.researchers import Publication, ResearchCentre, Researcher
+from matcher.models.suggestions import Suggestion
 
 __all__ = [
     "AuditEvent",

@@ -27,6 +27,8 @@ class Coordinator(UserMixin, db.Model):
     last_sign_in_at: Mapped[datetime | None]
     # In every session's identity; changed at sign-out, password change and deactivation to end them all.
     session_nonce: Mapped[str] = mapped_column(String(32), default=new_nonce)
+    # In every e-mailed invitation or password-reset link; changed when a link is used or a newer one is sent.
+    link_nonce: Mapped[str] = mapped_column(String(32), default=new_nonce)
 
     def get_id(self) -> str:
         """Session identity for Flask-Login, distinct from researchers', ending when the nonce changes."""

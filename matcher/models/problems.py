@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.extensions import db
@@ -21,7 +21,13 @@ class Problem(db.Model):
     """A problem statement submitted by an agency."""
 
     __tablename__ = "problems"
-    __table_args__ = (UniqueConstraint("submission_key", name="uq_problems_submission_key"), NEVER_REUSE_IDS)
+    # The coordinators' topic filter (`has_slug`, JSONB `@>` on PostgreSQL) reads this GIN index; SQLite keeps
+    # an ordinary index there, which its json_each filter does not use.
+    __table_args__ = (
+        Index("ix_problems_topics", "topics", postgresql_using="gin", postgresql_ops={"topics": "jsonb_path_ops"}),
+        UniqueConstraint("submission_key", name="uq_problems_submission_key"),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     status_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_status_token)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.extensions import db
 from matcher.models.types import NEVER_REUSE_IDS, SlugList, new_nonce, utcnow
+from matcher.publications import link_href, link_text
 
 
 class ResearchCentre(db.Model):
@@ -56,6 +57,8 @@ class Researcher(UserMixin, db.Model):
     position: Mapped[str] = mapped_column(String(120))
     institution: Mapped[str] = mapped_column(String(200))
     department: Mapped[str] = mapped_column(String(200), default="")
+    orcid: Mapped[str] = mapped_column(String(19), default="")  # 0000-0000-0000-000X, checked, or ""
+    website: Mapped[str] = mapped_column(String(300), default="")
     centre_id: Mapped[int | None] = mapped_column(
         ForeignKey("research_centres.id", ondelete="SET NULL"), index=True
     )
@@ -83,6 +86,9 @@ class Researcher(UserMixin, db.Model):
     sample_key: Mapped[str | None] = mapped_column(String(20), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The corpus version of the last change to what the text index or the directory shows of this profile,
+    # set by services.corpus at flush: a process's index reloads the profiles stamped above its version.
+    indexed_version: Mapped[int] = mapped_column(default=0, server_default="0", index=True)
     # In every session's identity; changed at sign-out to end them all.
     session_nonce: Mapped[str] = mapped_column(String(32), default=new_nonce)
     # In every e-mailed link; changed when a link is used, at sign-out and when a newer link is sent.
@@ -93,7 +99,8 @@ class Researcher(UserMixin, db.Model):
         back_populates="researcher",
         cascade="all, delete-orphan",
         passive_deletes=True,
-        order_by="Publication.position",
+        # Newest first (rows without a year last), then as the researcher listed them.
+        order_by=lambda: (Publication.year.is_(None), Publication.year.desc(), Publication.position),
     )
 
     def get_id(self) -> str:
@@ -127,3 +134,13 @@ class Publication(db.Model):
     link: Mapped[str] = mapped_column(String(300), default="")
 
     researcher: Mapped[Researcher] = relationship(back_populates="publications")
+
+    @property
+    def href(self) -> str | None:
+        """Where the link points (https://doi.org/… for a DOI in any spelling), or None when it is no address."""
+        return link_href(self.link)
+
+    @property
+    def link_text(self) -> str:
+        """The link as shown: a DOI as its https://doi.org/ address."""
+        return link_text(self.link)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from matcher.ranking.exclusions import Exclusion, exclusion_reason
 from matcher.ranking.structured import (
     MatchCandidate,
     ProblemFacts,
     capacity_fit,
     distance_fit,
-    exclusion_reason,
     share_covered,
     terms_fit,
 )
@@ -59,8 +59,8 @@ def weighted_score(parts: dict[str, float], weights: BlendWeights) -> float:
 
 def blend(problem: ProblemFacts, candidates: list[MatchCandidate], text_scores: dict[str, float],
           weights: BlendWeights = BlendWeights(), k: int | None = None,
-          ) -> tuple[list[Suggestion], list[tuple[str, str]]]:
-    """Rank candidates for a problem: (suggestions best first, [(researcher id, exclusion reason)]).
+          ) -> tuple[list[Suggestion], list[tuple[str, Exclusion]]]:
+    """Rank candidates for a problem: (suggestions best first, [(researcher id, first exclusion reason)]).
 
     text_scores holds the text score per researcher id (missing = 0). Raw scores are small and would be
     swamped by the 0/1 structured parts, so the text part is the score divided by the best eligible

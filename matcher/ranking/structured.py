@@ -1,4 +1,4 @@
-"""Structured facts about a researcher and a problem: hard filters and the fit of each part."""
+"""Structured facts about a researcher and a problem, and the fit of each part (the hard filters are in exclusions)."""
 
 from __future__ import annotations
 
@@ -63,7 +63,8 @@ def normalise_name(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", folded).split())
 
 
-def _names_match(a: str, b: str) -> bool:
+def names_match(a: str, b: str) -> bool:
+    """Whether two names are the same, or one is a whole-word part of the other (after normalising)."""
     a, b = normalise_name(a), normalise_name(b)
     return bool(a and b) and (a == b or f" {a} " in f" {b} " or f" {b} " in f" {a} ")
 
@@ -81,26 +82,6 @@ def distance_miles(candidate: MatchCandidate, problem: ProblemFacts) -> float | 
     if None in (candidate.lat, candidate.lon, problem.lat, problem.lon):
         return None
     return haversine_miles(candidate.lat, candidate.lon, problem.lat, problem.lon)
-
-
-def exclusion_reason(candidate: MatchCandidate, problem: ProblemFacts) -> str | None:
-    """Why this researcher must not be suggested for this problem, or None."""
-    if candidate.hidden:
-        return "hidden"
-    if not candidate.confirmed:
-        return "unconfirmed"
-    if candidate.stale:
-        return "stale"
-    if any(_names_match(agency, problem.agency_name) for agency in candidate.conflicts):
-        return "declared-conflict"
-    if any(_names_match(avoided, who) for avoided in problem.avoid
-           for who in (candidate.name, candidate.institution)):
-        return "avoided-by-agency"
-    if candidate.free_capacity <= 0:
-        return "no-capacity"
-    if is_too_far(candidate, problem):
-        return "too-far"
-    return None
 
 
 def is_too_far(candidate: MatchCandidate, problem: ProblemFacts) -> bool:

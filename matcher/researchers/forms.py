@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     EmailField,
@@ -28,6 +29,15 @@ from matcher.forms import (
     vocabulary_choices,
     zip_matches_state,
 )
+from matcher.publications import (
+    is_web_address,
+    new_rows,
+    newest_first,
+    normalise_doi,
+    normalise_link,
+    normalise_orcid,
+)
+from matcher.services.publication_import import MAX_IMPORT_BYTES, text_from_upload
 from matcher.taxonomy import HELP_KINDS, METHODS, TERMS, TOPICS, US_STATES
 
 MAX_PUBLICATIONS = 20
@@ -36,7 +46,6 @@ EMPTY_PUBLICATION_ROWS = 3
 MAX_PUBLICATION_ROWS_READ = 40
 MAX_KEYWORDS, MAX_KEYWORD_LENGTH = 25, 60
 MAX_CONFLICTS, MAX_CONFLICT_LENGTH = 30, 200
-DOI_PATTERN = re.compile(r"^(doi:\s*|https?://(dx\.)?doi\.org/)?10\.\d{4,9}/\S+$", re.IGNORECASE)
 URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 
@@ -93,11 +102,12 @@ def whole_number(low: int, high: int, message: str):
 
 
 def web_link(form, field) -> None:
-    """Validator: an http(s) address or a DOI."""
+    """Validator: an http(s) address or a DOI in any usual spelling (kept as its https://doi.org/ address)."""
     text = (field.data or "").strip()
     field.data = text
-    if text and not (URL_PATTERN.match(text) or DOI_PATTERN.match(text)):
+    if text and not (is_web_address(text) or normalise_doi(text)):
         raise ValidationError("Please enter a DOI (like 10.1234/abcd) or a web address starting with https://.")
+    field.data = normalise_link(text)
 
 
 def web_address(form, field) -> None:
@@ -106,6 +116,19 @@ def web_address(form, field) -> None:
     field.data = text
     if text and not URL_PATTERN.match(text):
         raise ValidationError("Please enter a web address starting with https://.")
+
+
+def orcid_id(form, field) -> None:
+    """Validator: an ORCID iD (or its orcid.org address) with a valid check digit, kept as 0000-0000-0000-000X."""
+    text = (field.data or "").strip()
+    field.data = text
+    if not text:
+        return
+    normalised = normalise_orcid(text)
+    if normalised is None:
+        raise ValidationError("Please enter your ORCID iD as 16 characters like 0000-0002-1825-0097 (the last may "
+                              "be X); check for a mistyped digit.")
+    field.data = normalised
 
 
 class PublicationForm(Form):
@@ -137,7 +160,11 @@ class PublicationForm(Form):
     def values(self) -> dict:
         """The row as publication fields."""
         return {"title": self.title.data, "year": int(self.year.data) if self.year.data else None,
-                "abstract": self.abstract.data or "", "link": self.link.data or ""}
+                "abstract": self.abstract.data or "", "link": normalise_link(self.link.data)}
+
+    def typed(self) -> dict:
+        """The row as typed, unvalidated (to show it again)."""
+        return {name: (getattr(self, name).data or "").strip() for name in ("title", "year", "abstract", "link")}
 
 
 class ProfileForm(ProtectedForm):
@@ -153,6 +180,9 @@ class ProfileForm(ProtectedForm):
     )
     department = StringField("Department", filters=[strip_text], validators=[Optional(), max_length(200)])
     centre_id = SelectField("Research centre", coerce=int, default=0)
+    orcid = StringField("ORCID iD", filters=[strip_text], validators=[Optional(), max_length(60), orcid_id])
+    # Not "website": that name is the honeypot every public form has.
+    web_page = StringField("Web page", filters=[strip_text], validators=[Optional(), max_length(300), web_address])
     city = StringField(
         "City", filters=[strip_text], validators=[DataRequired("Please enter your city."), max_length(100)]
     )
@@ -184,6 +214,10 @@ class ProfileForm(ProtectedForm):
     publications = FieldList(FormField(PublicationForm), min_entries=EMPTY_PUBLICATION_ROWS,
                              max_entries=MAX_PUBLICATION_ROWS_READ)
     add_publication = SubmitField("Add another publication")
+    import_text = TextAreaField("Paste BibTeX or RIS")
+    import_file = FileField("Or choose a .bib or .ris file", render_kw={
+        "accept": ".bib,.bibtex,.ris,.txt,text/plain,application/x-bibtex,application/x-research-info-systems",
+        "data-max-bytes": str(MAX_IMPORT_BYTES)})
     submit = SubmitField("Save profile")
 
     def set_centre_choices(self, centres) -> None:
@@ -198,6 +232,41 @@ class ProfileForm(ProtectedForm):
                 f"You can list up to {MAX_PUBLICATIONS} publications; please remove {filled - MAX_PUBLICATIONS}."
             )
 
+    def validate_import_text(self, field) -> None:
+        """Pasted text is imported by its own button; saving must not silently drop it."""
+        if (field.data or "").strip():
+            raise ValidationError("You pasted publications but have not imported them yet: press “Import "
+                                  "publications” to add them to the list below, or empty this box.")
+
+    def validate_import_file(self, field) -> None:
+        """A chosen file is read by the import button; saving must not silently ignore it."""
+        if getattr(field.data, "filename", ""):
+            raise ValidationError("You chose a file but have not imported it yet: choose it again and press "
+                                  "“Import publications” (a page shown again cannot keep a chosen file).")
+
+    def import_source(self) -> str:
+        """The uploaded file's text, or else the pasted text; ImportProblem when the file cannot be used."""
+        upload = self.import_file.data
+        if getattr(upload, "filename", ""):
+            return text_from_upload(upload.stream.read(MAX_IMPORT_BYTES + 1))
+        return self.import_text.data or ""
+
+    def import_error(self, message: str) -> None:
+        """Show why an import failed, beside the file field when a file was chosen, else beside the text box."""
+        field = self.import_file if getattr(self.import_file.data, "filename", "") else self.import_text
+        field.errors = [*field.errors, message]
+
+    def add_imported_rows(self, rows: list[dict]) -> tuple[int, int, int]:
+        """Add imported rows not already listed (by DOI or title), newest first, up to the limit; return how many
+        were added, left out as duplicates, and left out for lack of room."""
+        typed = self.typed_publications()
+        fresh, duplicates = new_rows(typed, rows)
+        room = max(MAX_PUBLICATIONS - len(typed), 0)
+        added, no_room = fresh[:room], max(len(fresh) - room, 0)
+        self.set_publication_rows(newest_first([*typed, *added]))
+        self.import_text.data = ""
+        return len(added), duplicates, no_room
+
     def can_add_publication(self) -> bool:
         """Whether another empty row may be offered."""
         return len(self.publications.entries) < MAX_PUBLICATIONS
@@ -208,6 +277,32 @@ class ProfileForm(ProtectedForm):
             return False
         self.publications.append_entry()
         return True
+
+    def typed_publications(self) -> list[dict]:
+        """The rows with anything typed in them, as typed."""
+        return [entry.form.typed() for entry in self.publications.entries if not entry.form.is_empty()]
+
+    def set_publication_rows(self, rows: list[dict]) -> None:
+        """Show these rows (year as text), followed by empty rows to fill in."""
+        while self.publications.entries:
+            self.publications.pop_entry()
+        for row in rows:
+            self.publications.append_entry(row)
+        while len(self.publications.entries) < EMPTY_PUBLICATION_ROWS or (
+            len(self.publications.entries) < MAX_PUBLICATIONS
+            and not self.publications.entries[-1].form.is_empty()
+        ):
+            self.publications.append_entry()
+
+    def remove_publication_row(self, index: int) -> dict | None:
+        """Take out the row at this index, keeping the others as typed; the removed row, or None."""
+        entries = self.publications.entries
+        if not 0 <= index < len(entries) or entries[index].form.is_empty():
+            return None
+        removed = entries[index].form.typed()
+        self.set_publication_rows([entry.form.typed() for i, entry in enumerate(entries)
+                                   if i != index and not entry.form.is_empty()])
+        return removed
 
     def profile_values(self) -> dict:
         """The validated form as profile fields."""
@@ -220,6 +315,7 @@ class ProfileForm(ProtectedForm):
             "methods": self.methods.data or [], "help_offered": self.help_offered.data,
             "terms": self.terms.data, "grad_students": self.grad_students.data,
             "capacity": int(self.capacity.data), "conflicts": split_list(self.conflicts.data, "lines"),
+            "orcid": self.orcid.data or "", "website": self.web_page.data or "",
             "accepts_messages": self.accepts_messages.data,
         }
 
@@ -233,18 +329,14 @@ class ProfileForm(ProtectedForm):
                      "statement", "topics", "methods", "help_offered", "terms", "grad_students", "accepts_messages"):
             getattr(self, name).data = values[name]
         self.centre_id.data = values["centre_id"] or 0
+        self.orcid.data = values.get("orcid") or ""
+        self.web_page.data = values.get("website") or ""
         self.keywords.data = ", ".join(values["keywords"] or [])
         self.conflicts.data = "\n".join(values["conflicts"] or [])
         self.capacity.data = str(values["capacity"])
-        while self.publications.entries:
-            self.publications.pop_entry()
-        for publication in values["publications"]:
-            self.publications.append_entry({**publication, "year": str(publication["year"] or "")})
-        while len(self.publications.entries) < EMPTY_PUBLICATION_ROWS or (
-            len(self.publications.entries) < MAX_PUBLICATIONS
-            and not self.publications.entries[-1].form.is_empty()
-        ):
-            self.publications.append_entry()
+        self.set_publication_rows(newest_first(
+            {**publication, "year": str(publication["year"] or ""), "link": normalise_link(publication["link"])}
+            for publication in values["publications"]))
 
 
 class RegistrationForm(ProfileForm):

@@ -8,10 +8,8 @@ from functools import wraps
 from flask import abort, current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from matcher.after_response import after_response
 from matcher.auth import RESEARCHER_EXPIRY_KEY, is_researcher
 from matcher.extensions import db
-from matcher.mail import deliver_after_commit
 from matcher.models import ResearchCentre
 from matcher.researchers import bp
 from matcher.researchers.forms import (
@@ -23,8 +21,10 @@ from matcher.researchers.forms import (
     SignInRequestForm,
 )
 from matcher.security import form_rate_limit
-from matcher.services import links
+from matcher.services import links, publication_import
 from matcher.services import researchers as service
+from matcher.task_queue import enqueue_safely
+from matcher.tasks import send_sign_in_link
 
 
 @bp.get("/")
@@ -49,8 +49,7 @@ def register():
     form = _registration_form()
     if form.validate_on_submit():
         if not form.is_bot():
-            outcome = service.register(form.email.data, form.profile_values(), form.publication_values())
-            deliver_after_commit(outcome.message_ids)
+            service.register(form.email.data, form.profile_values(), form.publication_values())
         return redirect(url_for("researchers.check_email", reason="register"))
     return _render_profile_form("researchers/register.html", form)
 
@@ -70,7 +69,7 @@ def _render_with_new_row(template: str, form: ProfileForm, **context):
 
 def _render_profile_form(template: str, form: ProfileForm, focus_row: int | None = None, **context):
     return render_template(template, form=form, max_publications=MAX_PUBLICATIONS, focus_row=focus_row,
-                           **context)
+                           max_import_bytes=publication_import.MAX_IMPORT_BYTES, **context)
 
 
 @bp.get("/check-your-email/<any(register, manage):reason>")
@@ -113,10 +112,6 @@ def _start_session(researcher) -> None:
     session[RESEARCHER_EXPIRY_KEY] = int(time.time()) + current_app.config["RESEARCHER_SESSION_SECONDS"]
 
 
-def _send_sign_in_link(email: str) -> None:
-    deliver_after_commit(service.request_sign_in(email).message_ids)
-
-
 @bp.route("/manage", methods=["GET", "POST"])
 @form_rate_limit()
 def manage():
@@ -124,8 +119,8 @@ def manage():
     form = SignInRequestForm()
     if form.validate_on_submit():
         if not form.is_bot():
-            # Beside the response: known and unknown addresses take the same time to answer.
-            after_response(_send_sign_in_link, form.email.data)
+            # One job looks the address up and queues the link: known and unknown addresses answer alike.
+            enqueue_safely(send_sign_in_link, form.email.data)
         return redirect(url_for("researchers.check_email", reason="manage"))
     return render_template("researchers/manage.html", form=form)
 

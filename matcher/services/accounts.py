@@ -19,6 +19,7 @@ from matcher.extensions import db
 from matcher.models import Coordinator
 from matcher.models.types import new_nonce, utcnow
 from matcher.services import audit
+from matcher.services.transactions import unit_of_work
 
 
 # A hash to compare against when the e-mail is unknown, so timing does not reveal accounts.
@@ -40,10 +41,10 @@ def create_coordinator(email: str, password: str, name: str = "") -> Coordinator
     if db.session.scalar(select(Coordinator).where(func.lower(Coordinator.email) == email)):
         raise AccountError(f"A coordinator with the e-mail {email} already exists.")
     coordinator = Coordinator(email=email, name=name, password_hash=generate_password_hash(password))
-    db.session.add(coordinator)
-    db.session.flush()
-    audit.record("system", "coordinator.created", "coordinator", coordinator.id, email=email)
-    db.session.commit()
+    with unit_of_work():
+        db.session.add(coordinator)
+        db.session.flush()
+        audit.record("system", "coordinator.created", "coordinator", coordinator.id, email=email)
     return coordinator
 
 
@@ -59,21 +60,22 @@ def change_password(email: str, password: str) -> Coordinator:
     """Give a coordinator a new password; every session of theirs ends."""
     if len(password) < 10:
         raise AccountError("The password must be at least 10 characters long.")
-    coordinator = _find_coordinator(email)
-    coordinator.password_hash = generate_password_hash(password)
-    coordinator.session_nonce = new_nonce()
-    audit.record("system", "coordinator.password_changed", "coordinator", coordinator.id)
-    db.session.commit()
+    password_hash = generate_password_hash(password)
+    with unit_of_work():
+        coordinator = _find_coordinator(email)
+        coordinator.password_hash = password_hash
+        coordinator.session_nonce = new_nonce()
+        audit.record("system", "coordinator.password_changed", "coordinator", coordinator.id)
     return coordinator
 
 
 def deactivate(email: str) -> Coordinator:
     """Stop a coordinator from signing in; every session of theirs ends."""
-    coordinator = _find_coordinator(email)
-    coordinator.active = False
-    coordinator.session_nonce = new_nonce()
-    audit.record("system", "coordinator.deactivated", "coordinator", coordinator.id)
-    db.session.commit()
+    with unit_of_work():
+        coordinator = _find_coordinator(email)
+        coordinator.active = False
+        coordinator.session_nonce = new_nonce()
+        audit.record("system", "coordinator.deactivated", "coordinator", coordinator.id)
     return coordinator
 
 
@@ -85,8 +87,8 @@ def end_sessions(account) -> None:
     values = {"session_nonce": new_nonce()}
     if "updated_at" in model.__table__.c:
         values["updated_at"] = model.updated_at
-    db.session.execute(update(model).where(model.id == account.id).values(**values))
-    db.session.commit()
+    with unit_of_work():
+        db.session.execute(update(model).where(model.id == account.id).values(**values))
 
 
 def authenticate(email: str, password: str) -> Coordinator | None:
@@ -98,8 +100,8 @@ def authenticate(email: str, password: str) -> Coordinator | None:
         return None
     if not check_password_hash(coordinator.password_hash, password or ""):
         return None
-    coordinator.last_sign_in_at = utcnow()
-    db.session.commit()
+    with unit_of_work():
+        coordinator.last_sign_in_at = utcnow()
     return coordinator
 
 
@@ -196,11 +198,11 @@ def _queue_unlock_link(email: str) -> list[int]:
         return []
     token = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=UNLOCK_SALT).dumps(
         {"c": coordinator.id, "n": coordinator.session_nonce})
-    message = queue_email(coordinator.email, "Sign-in to your Research Partners account is locked",
-                          "coordinator_unlock", coordinator=coordinator,
-                          link=external_url("coordinators.unlock", token=token))
-    audit.record("system", "coordinator.locked", "coordinator", coordinator.id)
-    db.session.commit()
+    with unit_of_work():
+        message = queue_email(coordinator.email, "Sign-in to your Research Partners account is locked",
+                              "coordinator_unlock", coordinator=coordinator,
+                              link=external_url("coordinators.unlock", token=token))
+        audit.record("system", "coordinator.locked", "coordinator", coordinator.id)
     return [message.id]
 
 
@@ -218,8 +220,8 @@ def unlock(token: str) -> Coordinator | None:
         return None
     limit = _account_limit(coordinator.email)
     _throttle().clear(limit.item, limit.namespace, limit.key)
-    audit.record("system", "coordinator.unlocked", "coordinator", coordinator.id)
-    db.session.commit()
+    with unit_of_work():
+        audit.record("system", "coordinator.unlocked", "coordinator", coordinator.id)
     return coordinator
 
 

@@ -15,6 +15,7 @@ from typing import Any, TextIO
 from sqlalchemy import Date, DateTime, Table, func, insert, select, text
 
 from matcher.extensions import db
+from matcher.services.transactions import unit_of_work
 
 FORMAT = "research-partners-backup"
 VERSION = 1
@@ -106,17 +107,13 @@ def import_data(rows_by_table: dict[str, list[dict]]) -> dict[str, int]:
             "Import a backup only into a new, empty database."
         )
     counts: dict[str, int] = {}
-    try:
+    with unit_of_work():
         for table in tables():
             rows = [_from_json(table, row) for row in rows_by_table.get(table.name, [])]
             for start in range(0, len(rows), INSERT_BATCH):
                 db.session.execute(insert(table), rows[start:start + INSERT_BATCH])
             counts[table.name] = len(rows)
         reset_sequences()
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return counts
 
 

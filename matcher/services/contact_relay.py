@@ -18,7 +18,7 @@ from matcher.models import ContactRequest, ContactStatus, Researcher
 from matcher.models.types import utcnow
 from matcher.services import audit
 from matcher.services.links import lifetime_in_words
-from matcher.services.transactions import transaction
+from matcher.services.transactions import unit_of_work
 
 CONFIRM_SALT = "contact-relay-confirm"
 OPT_OUT_SALT = "contact-relay-opt-out"
@@ -106,7 +106,7 @@ def submit_request(researcher: Researcher, values: dict) -> Outcome:
     """Store a message for a researcher and e-mail its sender a confirmation link; raise CapReached (storing
     and sending nothing) when the sender or the researcher is at a daily cap."""
     values = {name: values[name] for name in MESSAGE_FIELDS}
-    with transaction():
+    with unit_of_work():
         problem = sender_cap_problem(values["sender_email"]) or researcher_cap_problem(researcher)
         if problem:
             raise CapReached(problem)
@@ -128,7 +128,7 @@ def confirm_and_relay(token: str) -> Outcome:
     address. Raise ContactLinkError for an expired, used or broken link; a cap or an opt-out since the message
     was written comes back as `refused`, with nothing sent."""
     request = _request_from_token(token)
-    with transaction():
+    with unit_of_work():
         researcher = request.researcher
         if not accepts_messages(researcher):
             request.status = ContactStatus.REFUSED.value
@@ -176,7 +176,7 @@ def _request_from_token(token: str) -> ContactRequest:
     except SignatureExpired as error:
         request = _request_for(serializer.load_payload(error.payload)) if error.payload else None
         if request is not None and request.status == ContactStatus.AWAITING.value:
-            with transaction():
+            with unit_of_work():
                 request.status = ContactStatus.EXPIRED.value
         raise ContactLinkError("used" if request is not None and request.status == ContactStatus.RELAYED.value
                                else "expired", request) from None
@@ -225,7 +225,7 @@ def researcher_from_opt_out_token(token: str) -> Researcher:
 
 def stop_messages(researcher: Researcher) -> None:
     """Opt the researcher out of messages through the site."""
-    with transaction():
+    with unit_of_work():
         if researcher.accepts_messages:
             researcher.accepts_messages = False
             audit.record(f"researcher:{researcher.id}", "contact.opted_out", "researcher", researcher.id)

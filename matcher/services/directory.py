@@ -1,8 +1,8 @@
 """The public directory: which profiles are listed, keyword search with filters and distance, similar profiles.
 
-The search runs on this process's `DirectoryIndex` (matcher/ranking/search.py), built from the listed
-researchers and brought up to date when the corpus version in the database moves, as the matcher's index
-is: every process answers the same.
+The search runs on this process's `DirectoryIndex` (matcher/ranking/search.py, kept in `app.extensions`), built
+from the listed researchers and caught up by the corpus version stamps on changed profiles (services/corpus.py),
+as the matcher's index is: every process answers the same.
 """
 
 from __future__ import annotations
@@ -13,14 +13,12 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import Select, select
 
 from matcher.extensions import db
 from matcher.models import Publication, ResearchCentre, Researcher
-from matcher.models.types import utcnow
 from matcher.ranking.search import DirectoryIndex, DirectoryQuery, Near, SearchHit
 from matcher.ranking.search_documents import DirectoryEntry
 from matcher.services import corpus
@@ -29,7 +27,6 @@ from matcher.services.geo import ZipPlace, lookup_zip
 DISTANCE_CHOICES = (25, 50, 100, 250, 500)
 DEFAULT_MILES = 100
 SIMILAR_RESEARCHERS = 4
-SYNC_SLACK = timedelta(seconds=5)  # clocks of several processes, and saves in flight while syncing
 
 
 @dataclass(frozen=True)
@@ -66,17 +63,20 @@ class _ProcessSearch:
         self.lock = threading.Lock()
         self.index: DirectoryIndex | None = None
         self.stamp: tuple[int, object] | None = None
-        self.synced_at: datetime | None = None
         self.database: str | None = None
 
 
-_process_search = _ProcessSearch()
+SEARCH_INDEX_KEY = "directory_index"
+
+
+def process_search() -> _ProcessSearch:
+    """This app's directory index in this process (in app.extensions)."""
+    return current_app.extensions.setdefault(SEARCH_INDEX_KEY, _ProcessSearch())
 
 
 def forget_search_index() -> None:
-    """Drop this process's index; the next search rebuilds it (after the tables were emptied)."""
-    global _process_search
-    _process_search = _ProcessSearch()
+    """Drop this app's index; the next search rebuilds it (after the tables were emptied)."""
+    current_app.extensions[SEARCH_INDEX_KEY] = _ProcessSearch()
 
 
 ENTRY_COLUMNS = (Researcher.id, Researcher.name, Researcher.state, Researcher.city, Researcher.institution,
@@ -114,7 +114,7 @@ def _entries(condition=None) -> list[DirectoryEntry]:
 def fresh_index() -> Iterator[DirectoryIndex]:
     """This process's index, rebuilt or patched when the corpus stamp in the database has moved, and held
     while it is used: the index is updated in place, so no thread may read it during an update."""
-    state = _process_search
+    state = process_search()
     stamp = corpus.current_stamp()
     database = str(db.engine.url)
     with state.lock:
@@ -127,24 +127,22 @@ def fresh_index() -> Iterator[DirectoryIndex]:
 
 
 def _rebuild(state: _ProcessSearch, stamp, database: str) -> None:
-    started = utcnow()
     state.index = DirectoryIndex().fit(_entries())
-    state.stamp, state.synced_at, state.database = stamp, started, database
+    state.stamp, state.database = stamp, database
     current_app.logger.info("Directory index built on %d profiles (corpus version %s)", len(state.index), stamp[0])
 
 
 def _sync(state: _ProcessSearch, stamp) -> None:
-    """Re-read profiles changed since the last sync, add newly listed ones, drop unlisted ones."""
-    started = utcnow()
+    """Re-read profiles stamped with a later corpus version than the index's, add newly listed ones, drop
+    unlisted ones."""
     listed = set(db.session.scalars(listed_researchers().with_only_columns(Researcher.id)))
     indexed = set(state.index.row_of_)
     changed = set(db.session.scalars(
-        listed_researchers().with_only_columns(Researcher.id)
-        .where(Researcher.updated_at >= state.synced_at - SYNC_SLACK)
+        listed_researchers().with_only_columns(Researcher.id).where(Researcher.indexed_version > state.stamp[0])
     )) | (listed - indexed)
     entries = _entries(Researcher.id.in_(changed)) if changed else []
     state.index.update(entries, indexed - listed)
-    state.stamp, state.synced_at = stamp, started
+    state.stamp = stamp
 
 
 # --- searching ------------------------------------------------------------------------------------

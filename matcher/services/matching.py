@@ -4,33 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import delete, exists, func, or_, select
-from sqlalchemy.orm import selectinload
 
 from matcher import ranking, taxonomy
 from matcher.extensions import db
 from matcher.models import Partnership, Problem, Researcher, Suggestion
 from matcher.models.types import utcnow
-from matcher.services import corpus
-from matcher.services.transactions import transaction
+from matcher.services import corpus, index_cache
+from matcher.services.transactions import unit_of_work
 from matcher.taxonomy import OPEN_PROBLEM_STATUSES
 
 CANDIDATE_POOL = 100  # text hits considered before structured fit re-orders them
-EXCLUSION_LABELS = {
-    "hidden": "Profile hidden",
-    "unconfirmed": "E-mail not confirmed",
-    "stale": "Profile not reconfirmed for a year",
-    "declared-conflict": "Researcher declared a conflict with this agency",
-    "avoided-by-agency": "The agency asked to avoid this researcher or university",
-    "no-capacity": "No free capacity",
-    "too-far": "Beyond the distance the agency needs for in-person work",
-}
 
 
 @dataclass
@@ -42,32 +31,6 @@ class RankingResult:
     hits: dict[str, ranking.TextHit]
     model_version: str
     strength: Callable[[ranking.TextHit], float] = lambda hit: 0.0
-
-
-class _ProcessIndex:
-    """This process's text index, kept in step with the corpus version in the database."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.index: ranking.TextIndex | None = None
-        self.version: int | None = None
-        self.synced_at = None
-        self.database: str | None = None
-
-
-_process_index = _ProcessIndex()
-
-
-def researcher_profile(researcher: Researcher) -> ranking.ResearcherProfile:
-    """The text side of a researcher, for the index."""
-    return ranking.ResearcherProfile(
-        id=str(researcher.id), name=researcher.name, statement=researcher.statement,
-        keywords=list(researcher.keywords or []), topics=list(researcher.topics),
-        publications=[
-            ranking.Publication(title=p.title, abstract=p.abstract or "", year=p.year)
-            for p in researcher.publications
-        ],
-    )
 
 
 def problem_query(problem: Problem) -> ranking.ProblemQuery:
@@ -118,6 +81,11 @@ def match_candidate(researcher: Researcher, active: int) -> ranking.MatchCandida
     )
 
 
+def researcher_exclusions(researcher: Researcher, problem: Problem, active: int) -> list[ranking.Exclusion]:
+    """Why this researcher (with `active` partnerships) may not be suggested, introduced or proposed here."""
+    return ranking.exclusions(match_candidate(researcher, active), problem_facts(problem))
+
+
 def model_version(index_version: str, weights: dict) -> str:
     """The index version and a fingerprint of the blend weights (two weightings never look the same)."""
     fingerprint = hashlib.sha256(repr(sorted(weights.items())).encode()).hexdigest()[:10]
@@ -129,54 +97,12 @@ def blend_weights() -> ranking.BlendWeights:
     return ranking.BlendWeights(**current_app.config["MATCH_WEIGHTS"])
 
 
-def current_index() -> ranking.TextIndex:
-    """This process's index, refitted or patched when the corpus version has moved."""
-    state = _process_index
-    version = corpus.current_version()
-    database = str(db.engine.url)
-    with state.lock:
-        if state.index is None or state.database != database or state.index.refit_advised:
-            _refit(state, version, database)
-        elif state.version != version:
-            _sync(state, version)
-        return state.index
-
-
-def _indexed_researchers():
-    """Confirmed profiles (hidden ones too, so coordinators see why they are left out)."""
-    return select(Researcher).where(Researcher.confirmed_at.is_not(None)).order_by(Researcher.id)
-
-
-def _all_profiles(query=None) -> list[ranking.ResearcherProfile]:
-    query = _indexed_researchers() if query is None else query
-    researchers = db.session.scalars(query.options(selectinload(Researcher.publications)))
-    return [researcher_profile(r) for r in researchers]
-
-
-def _refit(state: _ProcessIndex, version: int, database: str) -> None:
-    started = utcnow()
-    state.index = ranking.TextIndex().fit(_all_profiles())
-    state.version, state.synced_at, state.database = version, started, database
-    current_app.logger.info("Text index fitted on %d profiles (corpus version %s)", len(state.index), version)
-
-
-def _sync(state: _ProcessIndex, version: int) -> None:
-    """Add changed profiles to the existing vocabulary and drop deleted ones."""
-    started = utcnow()
-    changed = _all_profiles(
-        _indexed_researchers().where(Researcher.updated_at >= state.synced_at - timedelta(seconds=5))
-    )
-    existing = {str(i) for i in db.session.scalars(_indexed_researchers().with_only_columns(Researcher.id))}
-    gone = [rid for rid in state.index.ids_ if rid not in existing]
-    state.index.add_or_update(changed).remove(gone)
-    state.version, state.synced_at = version, started
-
-
 def rank_problem(problem: Problem, k: int | None = None) -> RankingResult:
     """Rank researchers for a problem without storing anything."""
     k = k or current_app.config["SUGGESTIONS_PER_PROBLEM"]
-    index = current_index()
-    hits = {hit.researcher_id: hit for hit in index.query(problem_query(problem), k=CANDIDATE_POOL)}
+    with index_cache.current_index() as index:
+        hits = {hit.researcher_id: hit for hit in index.query(problem_query(problem), k=CANDIDATE_POOL)}
+        index_version = index.version_
     ids = [int(rid) for rid in hits]
     if problem.preferred_researcher_id and problem.preferred_researcher_id not in ids:
         ids.append(problem.preferred_researcher_id)
@@ -187,9 +113,9 @@ def rank_problem(problem: Problem, k: int | None = None) -> RankingResult:
     suggestions, exclusions = ranking.blend(problem_facts(problem), candidates, text_scores, blend_weights(), k)
     return RankingResult(
         suggestions=suggestions,
-        exclusions=[(int(rid), reason) for rid, reason in exclusions],
+        exclusions=[(int(rid), reason.value) for rid, reason in exclusions],
         hits=hits,
-        model_version=model_version(index.version_, current_app.config["MATCH_WEIGHTS"]),
+        model_version=model_version(index_version, current_app.config["MATCH_WEIGHTS"]),
         strength=index.strength,
     )
 
@@ -214,7 +140,7 @@ def explanation(hit: ranking.TextHit | None, strength: float = 0.0) -> dict:
 
 def refresh_suggestions(problem: Problem) -> list[Suggestion]:
     """Recompute and store a problem's suggestions; decided ones (shortlisted, rejected…) are kept."""
-    with transaction():
+    with unit_of_work():
         # One refresh per problem at a time: concurrent ones would insert the same suggestions twice.
         db.session.execute(select(Problem.id).where(Problem.id == problem.id).with_for_update())
         result = rank_problem(problem)
@@ -253,9 +179,9 @@ def refresh_suggestions_safely(problem: Problem) -> bool:
     """Compute a problem's suggestions; on failure log it and roll back only the matching work."""
     problem_id = problem.id
     try:
-        refresh_suggestions(problem)
+        with unit_of_work():  # whatever the ranking wrote before it failed is undone with it
+            refresh_suggestions(problem)
     except Exception:
-        db.session.rollback()
         current_app.logger.exception(
             "Could not compute suggestions for problem %s; they will be computed later", problem_id
         )

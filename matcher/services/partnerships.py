@@ -13,7 +13,7 @@ from matcher.models import Coordinator, Partnership, PartnershipEvent, Problem, 
 from matcher.models.types import utcnow
 from matcher.services import audit, matching
 from matcher.services.coordination import MAX_TEXT, CoordinationError, actor
-from matcher.services.transactions import transaction
+from matcher.services.transactions import unit_of_work
 
 INACTIVE_STAGES = taxonomy.INACTIVE_PARTNERSHIP_STAGES
 PARTNERED_STAGES = ("under-way", "report-delivered")
@@ -57,7 +57,7 @@ def record_stage(partnership: Partnership, stage: str, coordinator: Coordinator,
     if stage == "closed" and outcome not in taxonomy.slugs(taxonomy.PARTNERSHIP_OUTCOMES):
         raise CoordinationError("Please choose the outcome before closing the partnership.")
     note = (note or "").strip()[:MAX_TEXT]
-    with transaction():
+    with unit_of_work():
         at = _moment(on)
         if at < partnership.introduced_at.replace(hour=0, minute=0, second=0, microsecond=0):
             raise CoordinationError("The date cannot be before the introduction.")
@@ -108,7 +108,7 @@ def update_notes(partnership: Partnership, notes: str, coordinator: Coordinator)
     notes = (notes or "").strip()
     if len(notes) > MAX_TEXT:
         raise CoordinationError(f"Please keep the notes under {MAX_TEXT} characters.")
-    with transaction():
+    with unit_of_work():
         partnership.notes = notes
         audit.record(actor(coordinator), "partnership.notes_updated", "partnership", partnership.id)
     return partnership

@@ -1,19 +1,24 @@
-"""The coordinators' dashboard figures and the CSV exports."""
+"""The coordinators' dashboard figures and the CSV exports.
+
+Every figure is counted by the database (GROUP BY, the topic lists unnested by `slug_items`, the median
+picked with ORDER BY/OFFSET), so the dashboard reads a few dozen rows however many problems there are.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-import statistics
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Float, func, select, true
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from matcher import taxonomy
 from matcher.extensions import db
 from matcher.models import AuditEvent, Partnership, Problem, Researcher, Suggestion
+from matcher.models.types import slug_items
 
 ACCEPTED_DECISIONS = taxonomy.ACCEPTED_DECISIONS
 
@@ -39,35 +44,79 @@ class Dashboard:
         return self.accepted_suggestions / self.decided_suggestions if self.decided_suggestions else None
 
 
-def _labelled(counts: Counter, vocabulary: taxonomy.Vocabulary, keep_zeros: bool = False) -> list[tuple[str, int]]:
+def _labelled(counts: dict[str, int], vocabulary: taxonomy.Vocabulary,
+              keep_zeros: bool = False) -> list[tuple[str, int]]:
     rows = [(label, counts.get(slug, 0)) for slug, label in vocabulary]
     return rows if keep_zeros else sorted([r for r in rows if r[1]], key=lambda r: -r[1])
 
 
+def _problems_by(column) -> dict[str, int]:
+    """Number of problem statements per value of the column, counted by the database."""
+    return dict(db.session.execute(select(column, func.count()).group_by(column)).all())
+
+
+def _problems_by_topic() -> dict[str, int]:
+    """Number of problem statements naming each topic (GROUP BY over the unnested topic lists)."""
+    topic = slug_items(Problem.topics)
+    query = select(topic.c.value, func.count()).select_from(Problem).join(topic, true()).group_by(topic.c.value)
+    return dict(db.session.execute(query).all())
+
+
+class _DaysBetween(ColumnElement[float]):
+    """SQL expression: days (with fractions) from one timestamp to a later one, in each database's arithmetic."""
+
+    type = Float()
+    inherit_cache = True
+    _traverse_internals = [("start", InternalTraversal.dp_clauseelement),
+                           ("end", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, start, end) -> None:
+        self.start, self.end = start, end
+
+
+@compiles(_DaysBetween)
+def _days_by_julian_day(element: _DaysBetween, compiler, **kw) -> str:
+    return compiler.process(func.julianday(element.end) - func.julianday(element.start), **kw)
+
+
+@compiles(_DaysBetween, "postgresql")
+def _days_by_epoch(element: _DaysBetween, compiler, **kw) -> str:
+    return compiler.process(func.extract("epoch", element.end - element.start) / 86400, **kw)
+
+
+def _days_to_first_introduction() -> tuple[int, float | None]:
+    """How many problems were introduced, and the median of days from submission to the first introduction."""
+    firsts = (select(_DaysBetween(Problem.created_at, func.min(Partnership.introduced_at)).label("days"))
+              .join(Partnership, Partnership.problem_id == Problem.id)
+              .group_by(Problem.id, Problem.created_at).subquery())
+    introduced = db.session.scalar(select(func.count()).select_from(firsts))
+    if not introduced:
+        return 0, None
+    # The middle value (odd count) or the two middle values (even count), averaged.
+    middle = select(firsts.c.days).order_by(firsts.c.days).limit(2 - introduced % 2).offset((introduced - 1) // 2)
+    median = db.session.scalar(select(func.avg(middle.subquery().c.days)))
+    return introduced, round(float(median), 1)
+
+
 def dashboard() -> Dashboard:
     """Counts by status, topic, state and agency type; time to first introduction; acceptance."""
-    problems = db.session.execute(select(Problem.status, Problem.topics, Problem.state, Problem.agency_type)).all()
-    topics = Counter(topic for row in problems for topic in row.topics)
-    states = Counter(row.state for row in problems)
-    firsts = db.session.execute(
-        select(Problem.created_at, func.min(Partnership.introduced_at))
-        .join(Partnership, Partnership.problem_id == Problem.id).group_by(Problem.id, Problem.created_at)
-    ).all()
-    days = [(first - created).total_seconds() / 86400 for created, first in firsts]
+    by_status = _problems_by(Problem.status)
+    states = _problems_by(Problem.state)
+    introduced, median_days = _days_to_first_introduction()
     decisions = dict(db.session.execute(
         select(Suggestion.decision, func.count()).group_by(Suggestion.decision)).all())
     decided = sum(n for decision, n in decisions.items() if decision != "pending")
     active = db.session.scalar(
         select(func.count()).select_from(Partnership).where(Partnership.stage.not_in(taxonomy.INACTIVE_PARTNERSHIP_STAGES)))
     return Dashboard(
-        total=len(problems),
-        by_status=_labelled(Counter(row.status for row in problems), taxonomy.PROBLEM_STATUSES, keep_zeros=True),
-        by_topic=_labelled(topics, taxonomy.TOPICS),
+        total=sum(by_status.values()),
+        by_status=_labelled(by_status, taxonomy.PROBLEM_STATUSES, keep_zeros=True),
+        by_topic=_labelled(_problems_by_topic(), taxonomy.TOPICS),
         by_state=sorted(((taxonomy.label(taxonomy.US_STATES, s), n) for s, n in states.items()),
                         key=lambda r: (-r[1], r[0])),
-        by_agency_type=_labelled(Counter(row.agency_type for row in problems), taxonomy.AGENCY_TYPES),
-        median_days_to_introduction=round(statistics.median(days), 1) if days else None,
-        introduced_problems=len(days),
+        by_agency_type=_labelled(_problems_by(Problem.agency_type), taxonomy.AGENCY_TYPES),
+        median_days_to_introduction=median_days,
+        introduced_problems=introduced,
         decided_suggestions=decided,
         accepted_suggestions=sum(decisions.get(d, 0) for d in ACCEPTED_DECISIONS),
         active_partnerships=active or 0,

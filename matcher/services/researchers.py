@@ -4,7 +4,6 @@ research centres and yearly reconfirmation. One transaction per operation."""
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -17,15 +16,16 @@ from matcher.extensions import db
 from matcher.mail import external_url, queue_email, recipient_at_daily_cap
 from matcher.models import Publication, ResearchCentre, Researcher
 from matcher.models.types import new_nonce, utcnow
-from matcher.services import audit, corpus, links
+from matcher.publications import newest_first, normalise_link
+from matcher.services import audit, links
 from matcher.services.geo import lookup_zip
-from matcher.services.transactions import transaction
+from matcher.services.transactions import unit_of_work
 
 # Profile fields a researcher can set (e-mail is set once, at registration).
 PROFILE_FIELDS = (
     "name", "position", "institution", "department", "centre_id", "city", "state", "zip", "remote",
     "statement", "keywords", "topics", "methods", "help_offered", "terms", "grad_students", "capacity",
-    "conflicts", "accepts_messages",
+    "conflicts", "orcid", "website", "accepts_messages",
 )
 CENTRE_FIELDS = ("name", "university", "website", "description", "city", "state", "topics")
 MAX_PUBLICATIONS = 20
@@ -41,13 +41,6 @@ class Outcome:
 
     researcher: Researcher | None = None
     message_ids: list[int] = field(default_factory=list)
-
-
-def _in_transaction(operation: Callable[[], Outcome | Researcher | None]):
-    """Run an operation and commit it; roll everything back on any error."""
-    with transaction():
-        result = operation()
-    return result
 
 
 def actor(researcher: Researcher) -> str:
@@ -90,7 +83,8 @@ def register(email: str, values: dict, publications: list[dict]) -> Outcome:
         return Outcome(researcher, [message])
 
     try:
-        outcome = _in_transaction(operation)
+        with unit_of_work():
+            outcome = operation()
     except IntegrityError:
         # The same address registered at the same moment: treat it as a known address.
         return request_sign_in(email, reason="registration")
@@ -111,7 +105,8 @@ def request_sign_in(email: str, reason: str = "manage") -> Outcome:
         audit.record(actor(researcher), "researcher.sign_in_link_sent", "researcher", researcher.id)
         return Outcome(researcher, [message])
 
-    outcome = _in_transaction(operation)
+    with unit_of_work():
+        outcome = operation()
     return Outcome(outcome.researcher, [m.id for m in outcome.message_ids])
 
 
@@ -160,9 +155,9 @@ def researcher_from_link(purpose: str, token: str) -> tuple[Researcher, str]:
 
 def end_sessions_and_links(researcher: Researcher) -> None:
     """Sign-out: every session of the researcher ends and every link sent to them stops working."""
-    db.session.execute(update(Researcher).where(Researcher.id == researcher.id).values(
-        session_nonce=new_nonce(), link_nonce=new_nonce(), updated_at=Researcher.updated_at))
-    db.session.commit()
+    with unit_of_work():
+        db.session.execute(update(Researcher).where(Researcher.id == researcher.id).values(
+            session_nonce=new_nonce(), link_nonce=new_nonce(), updated_at=Researcher.updated_at))
 
 
 def confirm_from_link(purpose: str, token: str) -> Researcher:
@@ -173,17 +168,15 @@ def confirm_from_link(purpose: str, token: str) -> Researcher:
     def operation() -> Researcher:
         if _change_link_nonce(researcher, expected=nonce) is None:
             raise links.LinkError(expired=False, used=True)
-        was_listed = researcher.is_listed
         first_time = researcher.confirmed_at is None
         researcher.confirmed_at = utcnow()
-        if not was_listed and researcher.is_listed:
-            corpus.bump_version()
         if first_time:
             audit.record(actor(researcher), "researcher.confirmed", "researcher", researcher.id)
         audit.record(actor(researcher), f"researcher.link_followed.{purpose}", "researcher", researcher.id)
         return researcher
 
-    return _in_transaction(operation)
+    with unit_of_work():
+        return operation()
 
 
 # --- self-service -----------------------------------------------------------------------------
@@ -195,12 +188,11 @@ def update_profile(researcher: Researcher, values: dict, publications: list[dict
     def operation() -> Researcher:
         _apply_profile(researcher, values, publications)
         researcher.updated_at = utcnow()
-        if researcher.is_listed:
-            corpus.bump_version()
         audit.record(actor(researcher), "researcher.updated", "researcher", researcher.id)
         return researcher
 
-    return _in_transaction(operation)
+    with unit_of_work():
+        return operation()
 
 
 def set_hidden(researcher: Researcher, hidden: bool) -> Researcher:
@@ -209,29 +201,26 @@ def set_hidden(researcher: Researcher, hidden: bool) -> Researcher:
     def operation() -> Researcher:
         if researcher.hidden == hidden:
             return researcher
-        was_listed = researcher.is_listed
         researcher.hidden = hidden
-        if was_listed != researcher.is_listed:
-            corpus.bump_version()
         audit.record(actor(researcher), "researcher.hidden" if hidden else "researcher.shown",
                      "researcher", researcher.id)
         return researcher
 
-    return _in_transaction(operation)
+    with unit_of_work():
+        return operation()
 
 
 def delete_profile(researcher: Researcher) -> None:
     """Delete a profile with its publications; the audit log keeps an entry without personal data."""
 
     def operation() -> None:
-        researcher_id, was_listed = researcher.id, researcher.is_listed
+        researcher_id = researcher.id
         db.session.delete(researcher)
         db.session.flush()
-        if was_listed:
-            corpus.bump_version()
         audit.record("researcher", "researcher.deleted", "researcher", researcher_id)
 
-    _in_transaction(operation)
+    with unit_of_work():
+        operation()
 
 
 def _apply_profile(researcher: Researcher, values: dict, publications: list[dict]) -> None:
@@ -244,8 +233,8 @@ def _apply_profile(researcher: Researcher, values: dict, publications: list[dict
     researcher.longitude = place.longitude if place else None
     researcher.publications = [
         Publication(position=i, title=p["title"], year=p.get("year"), abstract=p.get("abstract", ""),
-                    link=p.get("link", ""))
-        for i, p in enumerate(publications[:MAX_PUBLICATIONS])
+                    link=normalise_link(p.get("link")))
+        for i, p in enumerate(newest_first(publications[:MAX_PUBLICATIONS]))
     ]
 
 
@@ -292,7 +281,8 @@ def send_stale_reminders(now: datetime | None = None) -> list[int]:
             audit.record("system", "researcher.reminder_sent", "researcher", researcher.id)
         return outcome
 
-    outcome = _in_transaction(operation)
+    with unit_of_work():
+        outcome = operation()
     return [m.id for m in outcome.message_ids]
 
 
@@ -313,13 +303,12 @@ def create_centre(researcher: Researcher, values: dict) -> ResearchCentre:
         db.session.add(centre)
         db.session.flush()
         researcher.centre = centre
-        if researcher.is_listed:
-            corpus.bump_version()
         audit.record(actor(researcher), "centre.created", "research_centre", centre.id)
         return centre
 
     try:
-        return _in_transaction(operation)
+        with unit_of_work():
+            return operation()
     except IntegrityError:
         raise CentreNameTaken(values["name"]) from None
 
@@ -329,8 +318,6 @@ def _touch_listed_members(centre: ResearchCentre) -> None:
     listed = [member for member in centre.members if member.is_listed]
     for member in listed:
         member.updated_at = utcnow()
-    if listed:
-        corpus.bump_version()
 
 
 def update_centre(researcher: Researcher, centre: ResearchCentre, values: dict) -> ResearchCentre:
@@ -347,7 +334,8 @@ def update_centre(researcher: Researcher, centre: ResearchCentre, values: dict) 
         return centre
 
     try:
-        return _in_transaction(operation)
+        with unit_of_work():
+            return operation()
     except IntegrityError:
         raise CentreNameTaken(values["name"]) from None
 

@@ -1,7 +1,7 @@
 """contact relay: contact requests, researchers' accepts_messages, the outbox's reply_to
 
 Revision ID: c0a7ac7e1a1e
-Revises: d40a9e5c1a1e
+Revises: 7ea3c0de0e2d
 Create Date: 2026-11-29 21:40:00
 
 Every researcher accepts messages until they opt out; every stored message keeps an empty Reply-To.
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c0a7ac7e1a1e'
-down_revision = 'd40a9e5c1a1e'
+down_revision = '7ea3c0de0e2d'
 branch_labels = None
 depends_on = None
 

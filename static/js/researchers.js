@@ -1,5 +1,6 @@
 // Progressive enhancement of the profile form: "Add another publication" adds a row in place
-// instead of sending the form back to the server. Without this script the button still works.
+// instead of sending the form back to the server, and a file too large to import is refused at once.
+// Without this script both still work (the server checks the size too).
 (function () {
   "use strict";
 
@@ -20,7 +21,7 @@
       el.value = "";
       el.removeAttribute("aria-invalid");
     });
-    row.querySelectorAll(".error").forEach(function (el) { el.remove(); });
+    row.querySelectorAll(".error, [data-remove-publication]").forEach(function (el) { el.remove(); });
     row.querySelectorAll(".has-error").forEach(function (el) { el.classList.remove("has-error"); });
     row.querySelectorAll("[aria-describedby]").forEach(function (el) {
       var ids = el.getAttribute("aria-describedby").split(" ").filter(function (id) { return !/-error$/.test(id); });
@@ -54,5 +55,26 @@
     });
   }
 
+  // A file too large to import is refused at once, before the whole form is sent.
+  function checkSize(input) {
+    var max = parseInt(input.getAttribute("data-max-bytes"), 10);
+    input.addEventListener("change", function () {
+      var old = document.getElementById(input.id + "-size-error");
+      if (old) { old.remove(); }
+      var file = input.files && input.files[0];
+      if (file && max && file.size > max) {
+        input.value = "";
+        var note = document.createElement("p");
+        note.className = "error";
+        note.id = input.id + "-size-error";
+        note.setAttribute("role", "alert");
+        note.textContent = "This file is larger than " + Math.round(max / 1024) +
+          " KB. Please export only your own publications, or paste them in parts.";
+        input.insertAdjacentElement("afterend", note);
+      }
+    });
+  }
+
   document.querySelectorAll("[data-add-publication]").forEach(setUp);
+  document.querySelectorAll("input[type=file][data-max-bytes]").forEach(checkSize);
 })();

@@ -76,7 +76,9 @@ def test_an_agency_submits_follows_the_emailed_link_adds_information_and_withdra
     page.get_by_role("button", name="Send the problem statement").click()
 
     expect(page.get_by_role("heading", name=re.compile("we received your problem statement"))).to_be_visible()
-    expect(page.get_by_text(AGENCY_EMAIL)).to_be_visible()
+    expect(page.locator(".lead").get_by_text(AGENCY_EMAIL)).to_be_visible()  # where the link was sent
+    expect(page.get_by_text(re.compile(r"Reference number: \d+"))).to_be_visible()
+    expect(page.get_by_role("heading", name="A copy of what you sent")).to_be_visible()
 
     message = smtp_inbox.last_to(AGENCY_EMAIL)
     assert message["Subject"] == "Your problem statement was received"

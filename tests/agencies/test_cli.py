@@ -12,8 +12,10 @@ from tests.factories import make_problem, make_researcher
 
 def make_problems():
     """Open problems in each state, plus finished ones that must be left alone."""
-    now = utcnow()
     researcher = make_researcher()
+    _db.session.add(researcher)
+    _db.session.commit()  # joined before any suggestions were computed (a later one would outdate them all)
+    now = utcnow()
     missing = make_problem(title="never computed")
     none_stored = make_problem(title="computed, none stored", suggestions_computed_at=now, updated_at=now)
     changed = make_problem(title="changed since", suggestions_computed_at=now - timedelta(hours=1),
@@ -21,7 +23,7 @@ def make_problems():
     done = make_problem(title="has suggestions", suggestions_computed_at=now, updated_at=now)
     withdrawn = make_problem(title="withdrawn", status="withdrawn")
     closed = make_problem(title="closed", status="closed")
-    _db.session.add_all([researcher, missing, none_stored, changed, done, withdrawn, closed])
+    _db.session.add_all([missing, none_stored, changed, done, withdrawn, closed])
     _db.session.flush()
     for problem in (changed, done):
         _db.session.add(Suggestion(problem_id=problem.id, researcher_id=researcher.id, rank=1, score=0.9,

@@ -145,12 +145,12 @@ def test_a_failure_in_matching_still_stores_the_statement_exactly_once(client, d
 
 
 def test_a_database_failure_while_saving_stores_nothing(app, client, db, matching, monkeypatch):
-    from matcher.services import problems
+    from matcher.services import agency_requests
 
     def broken_notices(*args, **kwargs):
         raise RuntimeError("outbox down")
 
-    monkeypatch.setattr(problems, "_queue_coordinator_notices", broken_notices)
+    monkeypatch.setattr(agency_requests, "_queue_coordinator_notices", broken_notices)
     app_propagate = app.config.get("PROPAGATE_EXCEPTIONS")
     app.config["PROPAGATE_EXCEPTIONS"] = False
     try:

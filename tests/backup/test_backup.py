@@ -18,7 +18,16 @@ from matcher.models import (
     Researcher,
     Suggestion,
 )
-from matcher.services import accounts, audit, coordination, matching
+from matcher.services import (
+    accounts,
+    audit,
+    decisions,
+    index_cache,
+    introductions,
+    matching,
+    problem_review,
+    problem_updates,
+)
 from matcher.services.backup import tables
 from tests.factories import make_researcher
 
@@ -27,7 +36,7 @@ from tests.factories import make_researcher
 def busy_site(app, db, seeded, monkeypatch):
     """The sample data plus everything a working site accumulates: suggestions, a coordinator's
     decisions, an introduction with its partnership history, follow-ups, the outbox and the audit log."""
-    monkeypatch.setattr(matching, "_process_index", matching._ProcessIndex())
+    index_cache.forget(app)
     with app.test_request_context():  # the introduction e-mails carry links
         return _fill_the_site(db)
 
@@ -38,11 +47,11 @@ def _fill_the_site(db):
     for problem in problems:
         matching.refresh_suggestions(problem)
     first = problems[0]
-    suggestions = coordination.suggestions_for(first)
-    coordination.shortlist(first, suggestions[0].id, coordinator)
-    coordination.reject(first, suggestions[1].id, coordinator, "Too far away — «unicode» ✓")
-    coordination.introduce(first, [suggestions[0].id], coordinator, "Meet each other!")
-    coordination.add_note(first, "Internal note", coordinator)
+    suggestions = problem_review.suggestions_for(first)
+    decisions.shortlist(first, suggestions[0].id, coordinator)
+    decisions.reject(first, suggestions[1].id, coordinator, "Too far away — «unicode» ✓")
+    introductions.introduce(first, [suggestions[0].id], coordinator, "Meet each other!")
+    problem_updates.add_note(first, "Internal note", coordinator)
     db.session.add(ProblemUpdate(problem=problems[1], author="agency", kind="info", body="More data: CAD 2019–2024"))
     db.session.commit()
     db.session.remove()

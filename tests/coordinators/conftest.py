@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from matcher.extensions import db as _db
-from matcher.services import accounts, corpus, matching
+from matcher.services import accounts, index_cache
 from tests.factories import make_problem, make_researcher
 
 PASSWORD = "a long enough password"
@@ -14,7 +14,7 @@ PASSWORD = "a long enough password"
 @pytest.fixture(autouse=True)
 def fresh_state(app, monkeypatch):
     """Each test starts with a new text index and no counted sign-in failures."""
-    monkeypatch.setattr(matching, "_process_index", matching._ProcessIndex())
+    index_cache.forget(app)
     with app.app_context():
         accounts.reset_sign_in_throttle()
     yield
@@ -58,6 +58,5 @@ def small_world(db):
                                   ("drug-markets", "Overdoses, naloxone and open-air drug markets."),
                                   ("victim-services", "Victim advocates and court accompaniment."))]
     _db.session.add_all([ada, bo, ted, problem, *others])
-    corpus.bump_version()
     _db.session.commit()
     return {"problem": problem, "ada": ada, "bo": bo, "ted": ted}

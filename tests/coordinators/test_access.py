@@ -8,8 +8,10 @@ from matcher.extensions import db
 from tests.conftest import as_researcher
 from tests.factories import make_researcher
 
-OPEN_TO_ALL = {"coordinators.sign_in", "coordinators.sign_out", "coordinators.unlock"}  # no account needed
-SAMPLE_VALUES = {"problem_id": 1, "partnership_id": 1, "message_id": 1, "name": "problems"}
+OPEN_TO_ALL = {"coordinators.sign_in", "coordinators.sign_out", "coordinators.unlock",  # no account needed
+               "coordinators.forgot_password", "coordinators.accept_invitation", "coordinators.reset_password"}
+SAMPLE_VALUES = {"problem_id": 1, "partnership_id": 1, "message_id": 1, "name": "problems", "coordinator_id": 1,
+                 "change": "deactivate"}
 
 
 def coordinator_urls(app) -> list[tuple[str, str]]:
@@ -18,7 +20,7 @@ def coordinator_urls(app) -> list[tuple[str, str]]:
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith("coordinators.") or rule.endpoint in OPEN_TO_ALL:
             continue
-        path = rule.rule
+        path = rule.rule.replace("<any(deactivate, reactivate):change>", "deactivate")
         for argument in rule.arguments:
             path = path.replace(f"<int:{argument}>", str(SAMPLE_VALUES[argument]))
             path = path.replace(f"<{argument}>", str(SAMPLE_VALUES[argument]))
@@ -29,7 +31,8 @@ def coordinator_urls(app) -> list[tuple[str, str]]:
 def test_the_blueprint_has_every_area(app):
     paths = {url for _, url in coordinator_urls(app)}
     assert len(paths) >= 15
-    for part in ("/queue", "/problems/1/introduce", "/partnerships/1/stage", "/assignment", "/reports", "/outbox"):
+    for part in ("/queue", "/problems/1/introduce", "/partnerships/1/stage", "/assignment", "/reports", "/outbox",
+                 "/team", "/team/1/deactivate", "/audit", "/password"):
         assert any(path.endswith(part) for path in paths), part
 
 

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from matcher.extensions import db
 from matcher.models import AuditEvent, Problem, ProblemUpdate, Suggestion
-from matcher.services import corpus, matching
-from matcher.services.coordination import EXCLUSION_GROUPS
+from matcher.ranking.exclusions import Exclusion
+from matcher.services import matching
 from tests.factories import make_problem, make_researcher
 
 LOS_ANGELES = {"city": "Los Angeles", "state": "CA", "zip": "90012", "latitude": 34.05, "longitude": -118.24}
@@ -31,7 +31,6 @@ def distances(db):
     problem = make_problem(title="Break-ins on the east side", max_distance_miles=25, in_person_only=True,
                            description="Residential burglary and near-repeat break-ins on the same blocks.")
     db.session.add_all([near, midway, far, problem])
-    corpus.bump_version()
     db.session.commit()
     return {"problem": problem, "near": near, "midway": midway, "far": far}
 
@@ -84,7 +83,7 @@ def test_too_far_only_when_in_person_is_needed_and_shown_with_its_reason(coord_c
     table = page[page.index("Excluded researchers"):]
     row = table[table.index("Fay Faraway"):].split("</tr>")[0]
     assert "Distance" in row and "Beyond the distance the agency needs for in-person work" in row
-    assert EXCLUSION_GROUPS["too-far"] == "Distance"
+    assert Exclusion.TOO_FAR.group == "Distance"
     assert "Someone who can meet in person, within 25 miles" in page
 
 
@@ -210,7 +209,7 @@ def test_the_answers_are_saved_even_when_ranking_fails(coord_client, distances, 
     monkeypatch.setattr(matching, "rank_problem", broken)
     response = coord_client.post(f"/coordinators/problems/{problem.id}/answers", data=answers(),
                                  follow_redirects=True)
-    assert "could not be recomputed just now" in response.get_data(as_text=True)
+    assert "the suggestions are being recomputed" in response.get_data(as_text=True)  # the catch-up retries
     db.session.expire_all()
     assert problem.in_person_only is False
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "problem.answers_changed")) is not None

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from matcher.extensions import db
 from matcher.models import AuditEvent, OutboxMessage, Partnership, ProblemUpdate, Suggestion
-from matcher.services import coordination
+from matcher.services import coordination, introductions
 from tests.factories import make_problem
 
 
@@ -76,11 +76,11 @@ def test_a_researcher_cannot_be_introduced_twice(app, coord_client, small_world,
     problem, bo = small_world["problem"], small_world["bo"]
     suggestion = suggestions_by_researcher(coord_client, problem)[bo.id]
     with app.test_request_context():
-        coordination.introduce(problem, [suggestion.id], coordinator)
+        introductions.introduce(problem, [suggestion.id], coordinator)
         suggestion.decision = "shortlisted"
         db.session.commit()
         with pytest.raises(coordination.CoordinationError, match="already introduced"):
-            coordination.introduce(problem, [suggestion.id], coordinator)
+            introductions.introduce(problem, [suggestion.id], coordinator)
     assert len(db.session.scalars(select(Partnership)).all()) == 1
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from matcher.extensions import db
 from matcher.models import Partnership, Suggestion
 from matcher.models.types import utcnow
 from matcher.services import matching
+from tests.factories import make_problem
 
 
 @pytest.fixture
@@ -86,3 +87,26 @@ def test_a_decline_frees_the_slot_and_the_next_suggestion_can_be_introduced(coor
 def test_partnership_list_filters_by_stage(coord_client, introduced):
     assert "Ada Nearrepeat" in coord_client.get("/coordinators/partnerships?stage=introduced").data.decode()
     assert "Ada Nearrepeat" not in coord_client.get("/coordinators/partnerships?stage=closed").data.decode()
+
+
+def test_a_closed_partnership_is_taken_up_again_only_while_the_researcher_has_a_free_slot(
+        coord_client, introduced, small_world):
+    ada = small_world["ada"]  # one slot
+    stage(coord_client, introduced, stage="declined", note="Busy this term")
+    elsewhere = make_problem(title="Thefts elsewhere")
+    db.session.add(elsewhere)
+    db.session.flush()
+    db.session.add(Partnership(problem_id=elsewhere.id, researcher_id=ada.id))  # her slot is taken again
+    db.session.commit()
+
+    refused = stage(coord_client, introduced, stage="first-meeting")
+    assert refused.status_code == 409
+    assert "Ada Nearrepeat has no free capacity to take this partnership up again." in refused.data.decode()
+    db.session.expire_all()
+    assert introduced.stage == "declined" and [e.stage for e in introduced.events] == ["introduced", "declined"]
+
+    db.session.execute(delete(Partnership).where(Partnership.problem_id == elsewhere.id))  # the slot frees up
+    db.session.commit()
+    assert stage(coord_client, introduced, stage="first-meeting").status_code == 200
+    db.session.expire_all()
+    assert introduced.stage == "first-meeting" and introduced.closed_at is None

@@ -150,3 +150,19 @@ def test_a_well_matched_problem_is_not_called_weak(coord_client, small_world):
     db.session.commit()
     page = coord_client.get(f"/coordinators/problems/{problem.id}").data.decode()
     assert "Ada Nearrepeat" in page and "Weak text match" not in page
+
+
+def test_a_suggestion_on_a_closed_problem_cannot_be_rejected(coord_client, small_world):
+    problem = small_world["problem"]
+    coord_client.get(f"/coordinators/problems/{problem.id}")
+    bo = db.session.query(Suggestion).filter_by(problem_id=problem.id, researcher_id=small_world["bo"].id).one()
+    problem.status = "closed"
+    db.session.commit()
+
+    response = coord_client.post(f"/coordinators/problems/{problem.id}/reject",
+                                 data={"reject-suggestion_id": bo.id, "reject-reason": "Works only on rural areas"})
+    assert response.status_code == 409
+    assert "This problem is closed. Reopen it before acting on it." in response.data.decode()
+    db.session.expire_all()
+    assert bo.decision == "pending" and bo.decision_reason == "" and problem.status == "closed"
+    assert "suggestion.rejected" not in [e.action for e in db.session.query(AuditEvent)]

@@ -3,12 +3,12 @@ from dataclasses import replace
 import pytest
 
 from matcher.ranking.blend import BlendWeights, blend, score_parts, weighted_score
+from matcher.ranking.exclusions import Exclusion, exclusion_reason, exclusions, from_code
 from matcher.ranking.structured import (
     REMOTE_FLOOR,
     MatchCandidate,
     ProblemFacts,
     distance_fit,
-    exclusion_reason,
     haversine_miles,
     normalise_name,
     terms_fit,
@@ -44,9 +44,24 @@ def test_haversine_known_distances():
 def test_each_exclusion_reason(change, reason):
     candidate = replace(NEAR, **change)
     assert exclusion_reason(candidate, PROBLEM) == reason
-    suggestions, exclusions = blend(PROBLEM, [candidate, replace(NEAR, researcher_id="ok")], {})
-    assert exclusions == [(candidate.researcher_id, reason)]
+    suggestions, excluded = blend(PROBLEM, [candidate, replace(NEAR, researcher_id="ok")], {})
+    assert excluded == [(candidate.researcher_id, reason)]
     assert [s.researcher_id for s in suggestions] == ["ok"]
+
+
+def test_every_reason_that_applies_is_named_first_one_first():
+    stale_with_a_conflict = replace(NEAR, stale=True, conflicts=["Springfield Police Department"], free_capacity=0)
+    assert exclusions(stale_with_a_conflict, PROBLEM) == [
+        Exclusion.STALE, Exclusion.DECLARED_CONFLICT, Exclusion.NO_CAPACITY]
+    assert exclusion_reason(stale_with_a_conflict, PROBLEM) is Exclusion.STALE
+    assert exclusions(NEAR, PROBLEM) == []
+
+
+def test_each_code_has_words_and_a_heading_and_unknown_codes_are_none():
+    assert from_code("too-far").label == "Beyond the distance the agency needs for in-person work"
+    assert from_code("too-far").group == "Distance"
+    assert from_code("no-capacity").group == "Capacity" and from_code("stale").group == "Hidden"
+    assert from_code("retired-reason") is None
 
 
 def test_far_but_remote_is_kept_with_the_remote_floor():

@@ -6,7 +6,8 @@ from dataclasses import replace
 import pytest
 
 from matcher.ranking.blend import blend
-from matcher.ranking.structured import MatchCandidate, ProblemFacts, exclusion_reason, terms_fit
+from matcher.ranking.exclusions import exclusion_reason
+from matcher.ranking.structured import MatchCandidate, ProblemFacts, terms_fit
 
 BOSTON = (42.3601, -71.0589)
 CAMBRIDGE = (42.3736, -71.1097)

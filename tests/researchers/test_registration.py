@@ -41,9 +41,11 @@ def test_valid_registration_creates_an_unlisted_profile_and_sends_a_confirmation
     assert researcher.keywords == ["near-repeat", "CPTED", "hot spots"]
     assert researcher.conflicts == ["Springfield Police Department"]
     assert researcher.capacity == 3 and researcher.grad_students and researcher.remote
+    # Newest first; the DOI kept as its doi.org address.
     assert [p.title for p in researcher.publications] == [
-        "Near-repeat burglary in small cities", "Study number 2", "Study number 3"]
-    assert researcher.publications[0].year == 2019 and researcher.publications[0].link == "10.1234/nrb.2019"
+        "Study number 2", "Study number 3", "Near-repeat burglary in small cities"]
+    assert researcher.publications[2].year == 2019
+    assert researcher.publications[2].link == "https://doi.org/10.1234/nrb.2019"
 
     [message] = outbox_to("dana.whitfield@example.edu")
     assert message.status == "logged"  # no MAIL_SERVER: logged and readable in the outbox

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
-from matcher.services import accounts, matching
+from matcher.services import accounts, index_cache
 
 settings.register_profile(
     "robustness",
@@ -45,7 +45,7 @@ def hostile_text(max_size: int = 400) -> st.SearchStrategy[str]:
 @pytest.fixture
 def fresh_index(app, monkeypatch):
     """A new text index for this test, and no counted sign-in failures."""
-    monkeypatch.setattr(matching, "_process_index", matching._ProcessIndex())
+    index_cache.forget(app)
     with app.app_context():
         accounts.reset_sign_in_throttle()
 

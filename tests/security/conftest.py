@@ -9,7 +9,7 @@ from flask import url_for
 
 from matcher.extensions import db as _db
 from matcher.models import OutboxMessage, Partnership, ProblemUpdate, Publication, ResearchCentre, Suggestion
-from matcher.services import accounts, corpus, matching
+from matcher.services import accounts, index_cache
 from tests.conftest import as_researcher
 from tests.factories import make_problem, make_researcher
 
@@ -58,7 +58,6 @@ def build_world(text: str = "") -> World:
         avoid=f"Nobody {text}", email="pat@example.gov", phone="555-0100",
     )
     _db.session.add_all([centre, other_centre, researcher, other, hidden, problem])
-    corpus.bump_version()
     _db.session.flush()
     centre.created_by_id, other_centre.created_by_id = researcher.id, other.id
     _db.session.add(ProblemUpdate(problem=problem, author="agency", kind="info", body=f"More data. {text}"))
@@ -78,7 +77,7 @@ def build_world(text: str = "") -> World:
 @pytest.fixture
 def world(app, db, monkeypatch) -> World:
     """The small site, with a fresh text index and sign-in throttle."""
-    monkeypatch.setattr(matching, "_process_index", matching._ProcessIndex())
+    index_cache.forget(app)
     accounts.reset_sign_in_throttle()
     return build_world()
 
@@ -103,6 +102,7 @@ def rule_values(world: World) -> dict[str, object]:
         "problem_id": world.problem_id, "partnership_id": world.partnership_id, "message_id": world.message_id,
         "name": "problems", "centre_id": world.centre_id, "researcher_id": world.researcher_id,
         "token": world.status_token, "reason": "register", "action": "hide", "filename": "css/site.css",
+        "coordinator_id": world.coordinator_id, "change": "deactivate",  # refused: the only active coordinator
     }
 
 

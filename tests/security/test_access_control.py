@@ -14,15 +14,18 @@ PUBLIC = {
     "home.index", "home.favicon", "static", "agencies.index", "agencies.submit", "agencies.submitted",
     "directory.index", "directory.write", "directory.message_waiting",
     "directory.centres", "directory.centre", "directory.researcher", "researchers.index", "researchers.register",
-    "researchers.register_add_publication", "researchers.manage", "researchers.check_email",
-    "coordinators.sign_in", "coordinators.sign_out", "researchers.sign_out",
+    "researchers.register_add_publication", "researchers.register_remove_publication",
+    "researchers.register_import_publications", "researchers.manage", "researchers.check_email",
+    "coordinators.sign_in", "coordinators.sign_out", "researchers.sign_out", "coordinators.forgot_password",
 }
 STATUS_LINK = {"agencies.status", "agencies.add_information", "agencies.withdraw"}  # whoever holds the link
-EMAILED_LINK = {"researchers.confirm", "researchers.sign_in", "coordinators.unlock",
-                "directory.confirm_message", "directory.stop_messages"}  # signed, expiring tokens
+EMAILED_LINK = {"researchers.confirm", "researchers.sign_in", "coordinators.unlock",  # signed, expiring tokens
+                "coordinators.accept_invitation", "coordinators.reset_password",
+                "directory.confirm_message", "directory.stop_messages"}
 RESEARCHER_ONLY = {
     "researchers.profile", "researchers.edit", "researchers.edit_add_publication", "researchers.visibility",
-    "researchers.delete", "researchers.new_centre", "researchers.edit_centre",
+    "researchers.delete", "researchers.new_centre", "researchers.edit_centre", "researchers.edit_remove_publication",
+    "researchers.edit_import_publications", "researchers.edit_import_orcid",
 }
 MADE_UP_STATUS_TOKEN = "A" * 43
 

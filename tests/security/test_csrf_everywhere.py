@@ -11,7 +11,6 @@ from matcher import create_app
 from matcher.config import TestConfig
 from matcher.extensions import db
 from matcher.models import AuditEvent, Problem, Researcher
-from matcher.services import matching
 from tests.conftest import as_researcher
 from tests.security.conftest import PASSWORD, build_world, routes, url_of
 
@@ -21,7 +20,6 @@ EXPIRED = "This form has expired or was sent from another page"
 @pytest.fixture
 def csrf_app(tmp_path, monkeypatch):
     """A separate app with CSRF protection on, as in production."""
-    monkeypatch.setattr(matching, "_process_index", matching._ProcessIndex())
     app = create_app(type("WithCsrf", (TestConfig,), {
         "WTF_CSRF_ENABLED": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'csrf.sqlite3'}",
     }))

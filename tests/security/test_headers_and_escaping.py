@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from matcher.services import accounts, matching
+from matcher.services import accounts, index_cache
 from tests.security.conftest import ROLES, build_world, client_as, routes, url_of
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
@@ -60,7 +60,7 @@ def test_every_post_route_and_error_sends_the_security_headers(app, world):
 @pytest.fixture
 def hostile_world(app, db, monkeypatch):
     """The small site with markup typed into every free-text field."""
-    monkeypatch.setattr(matching, "_process_index", matching._ProcessIndex())
+    index_cache.forget(app)
     accounts.reset_sign_in_throttle()
     return build_world(text=PAYLOAD)
 

@@ -1,6 +1,6 @@
 import json
 
-from matcher.ranking.seed import load_seed, split_names
+from matcher.ranking.evaluation_data import load_seed, split_names
 
 
 def test_load_seed_converts_records(tmp_path):

@@ -1,8 +1,8 @@
 """Agencies' problem statements: submission, follow-up, withdrawal, and their suggestions.
 
 Each operation is one transaction. What follows the commit (sending the e-mails, computing
-suggestions) may fail without undoing the statement: failures are logged and retried later
-(`flask send-mail`, `flask compute-suggestions`, or the coordinator's page).
+suggestions) is put on the task queue: it may fail without undoing the statement, and is retried
+(mail with growing delays, suggestions by the worker's periodic catch-up).
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from matcher import taxonomy
 from matcher.extensions import db
 from matcher.mail import (
     coordinator_addresses,
-    deliver_after_commit,
     external_url,
     queue_email,
     recipient_at_daily_cap,
@@ -30,8 +29,8 @@ from matcher.models import OutboxMessage, Partnership, Problem, ProblemUpdate, R
 from matcher.models.types import utcnow
 from matcher.services import audit
 from matcher.services.geo import lookup_zip
-from matcher.services.matching import refresh_suggestions_safely
-from matcher.services.transactions import transaction
+from matcher.services.transactions import unit_of_work
+from matcher.task_queue import enqueue_safely
 
 FINISHED_STATUSES = ("closed", "withdrawn")
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -86,7 +85,7 @@ def submit_problem(values: dict, submission_key: str | None = None) -> tuple[Pro
 def _store_new_problem(values: dict, submission_key: str | None) -> Problem:
     values = {key: value for key, value in values.items() if key in SUBMITTED_FIELDS}
     values["preferred_researcher_id"] = listed_researcher_id(values.get("preferred_researcher_id"))
-    with transaction():
+    with unit_of_work():
         problem = Problem(**values, submission_key=submission_key)
         place = lookup_zip(problem.zip)
         if place is not None:
@@ -94,11 +93,10 @@ def _store_new_problem(values: dict, submission_key: str | None) -> Problem:
         db.session.add(problem)
         db.session.flush()
         audit.record("agency", "problem.submitted", "problem", problem.id, agency=problem.agency_name)
-        receipt = [] if recipient_at_daily_cap(problem.email) else [_queue_confirmation(problem)]
-        messages = [*receipt, *_queue_coordinator_notices(
-            problem, "New problem statement", "coordinator_new_problem")]
-    deliver_after_commit([message.id for message in messages])
-    refresh_suggestions_safely(problem)
+        if not recipient_at_daily_cap(problem.email):
+            _queue_confirmation(problem)
+        _queue_coordinator_notices(problem, "New problem statement", "coordinator_new_problem")
+    enqueue_suggestions(problem)
     return problem
 
 
@@ -150,6 +148,14 @@ def status_url(problem: Problem) -> str:
 
 
 # --- After the commit -------------------------------------------------------------------------
+
+
+def enqueue_suggestions(problem: Problem, only_if_missing: bool = False) -> None:
+    """Put the ranking of a just-committed problem on the task queue (the page shows "Computing…" meanwhile)."""
+    from matcher.tasks import compute_suggestions  # the jobs import the services
+
+    enqueue_safely(compute_suggestions, problem.id, only_if_missing)
+    db.session.expire(problem)  # in immediate mode (tests) the job already stored them, in a session of its own
 
 
 # --- Likely duplicates, for coordinators ------------------------------------------------------
@@ -279,20 +285,19 @@ def progress(problem: Problem, partnerships: list[Partnership]) -> list[Step]:
 
 
 def add_information(problem: Problem, body: str) -> ProblemUpdate:
-    """Append the agency's text (never overwriting the statement), tell coordinators, re-suggest."""
+    """Append the agency's text (never overwriting the statement), tell coordinators, queue a new ranking."""
     if is_finished(problem):
         raise ProblemClosedError(problem.status)
-    with transaction():
+    with unit_of_work():
         kind = "answer" if open_question(problem) is not None else "info"
         update = ProblemUpdate(problem=problem, author="agency", kind=kind, body=body, visible_to_agency=True)
         db.session.add(update)
         problem.updated_at = utcnow()
         db.session.flush()
         audit.record("agency", f"problem.{kind}_added", "problem", problem.id, update_id=update.id)
-        messages = _queue_coordinator_notices(
+        _queue_coordinator_notices(
             problem, "The agency added information", "agency_added_information", update=update)
-    deliver_after_commit([message.id for message in messages])
-    refresh_suggestions_safely(problem)
+    enqueue_suggestions(problem)
     return update
 
 
@@ -300,7 +305,7 @@ def withdraw(problem: Problem, reason: str = "") -> None:
     """Withdraw the statement with an optional reason; coordinators are told."""
     if is_finished(problem):
         raise ProblemClosedError(problem.status)
-    with transaction():
+    with unit_of_work():
         previous = problem.status
         problem.status = "withdrawn"
         problem.withdrawn_reason = reason
@@ -309,6 +314,4 @@ def withdraw(problem: Problem, reason: str = "") -> None:
             body=reason or "Withdrawn without a reason given.",
         ))
         audit.record("agency", "problem.withdrawn", "problem", problem.id, previous_status=previous)
-        messages = _queue_coordinator_notices(
-            problem, "Problem statement withdrawn", "agency_withdrew", reason=reason)
-    deliver_after_commit([message.id for message in messages])
+        _queue_coordinator_notices(problem, "Problem statement withdrawn", "agency_withdrew", reason=reason)

@@ -1,50 +1,15 @@
-"""Suggestions (problem x researcher), partnerships and the corpus version."""
+"""Partnerships: introductions of researchers to agencies, and the history of each one's stages."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.extensions import db
 from matcher.models.types import NEVER_REUSE_IDS, utcnow
 from matcher.taxonomy import INACTIVE_PARTNERSHIP_STAGES
-
-
-class Suggestion(db.Model):
-    """A ranked researcher for a problem, with each part of its score and the decision on it."""
-
-    __tablename__ = "suggestions"
-    __table_args__ = (UniqueConstraint("problem_id", "researcher_id"), NEVER_REUSE_IDS)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    problem_id: Mapped[int] = mapped_column(
-        ForeignKey("problems.id", ondelete="CASCADE"), index=True
-    )
-    researcher_id: Mapped[int] = mapped_column(
-        ForeignKey("researchers.id", ondelete="CASCADE"), index=True
-    )
-    rank: Mapped[int]
-    score: Mapped[float]
-    text_score: Mapped[float] = mapped_column(default=0.0)
-    topic_score: Mapped[float] = mapped_column(default=0.0)
-    help_score: Mapped[float] = mapped_column(default=0.0)
-    distance_score: Mapped[float] = mapped_column(default=0.0)
-    terms_score: Mapped[float] = mapped_column(default=0.0)
-    capacity_score: Mapped[float] = mapped_column(default=0.0)
-    explanation: Mapped[dict] = mapped_column(JSON, default=dict)
-    model_version: Mapped[str] = mapped_column(String(120))
-    decision: Mapped[str] = mapped_column(String(20), default="pending")
-    decision_reason: Mapped[str] = mapped_column(Text, default="")
-    decided_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("coordinators.id", ondelete="SET NULL")
-    )
-    decided_at: Mapped[datetime | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    problem = relationship("Problem")
-    researcher = relationship("Researcher")
 
 
 class Partnership(db.Model):
@@ -98,13 +63,3 @@ class PartnershipEvent(db.Model):
     )
 
     partnership: Mapped[Partnership] = relationship(back_populates="events")
-
-
-class CorpusVersion(db.Model):
-    """One row counting changes to the researcher corpus; web processes refit when it moves."""
-
-    __tablename__ = "corpus_version"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    version: Mapped[int] = mapped_column(default=0)
-    changed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from matcher.models import Problem, Publication, ResearchCentre, Researcher
-from matcher.services.seed import load_sample_data
+from matcher.services.sample_data import load_sample_data
 from matcher.taxonomy import TOPICS, slugs
 
 

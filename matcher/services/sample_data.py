@@ -12,9 +12,8 @@ from sqlalchemy import select
 from matcher.extensions import db
 from matcher.models import Problem, Publication, ResearchCentre, Researcher
 from matcher.models.types import utcnow
-from matcher.services import corpus
 from matcher.services.geo import lookup_zip
-from matcher.services.transactions import transaction
+from matcher.services.transactions import unit_of_work
 
 
 @dataclass
@@ -34,12 +33,10 @@ def read_seed_file(seed_dir: str, name: str) -> list[dict]:
 def load_sample_data(seed_dir: str) -> SeedReport:
     """Create every sample record not yet present, in one transaction."""
     report = SeedReport()
-    with transaction():
+    with unit_of_work():
         centres = _load_centres(read_seed_file(seed_dir, "centres.json"), report)
         _load_researchers(read_seed_file(seed_dir, "researchers.json"), centres, report)
         _load_problems(read_seed_file(seed_dir, "problems.json"), report)
-        if report.created["researchers"]:
-            corpus.bump_version()
     return report
 
 

@@ -1,7 +1,7 @@
 """Global assignment: propose researchers for every open problem at once, then accept all or part.
 
 Reads problems, stored suggestions, capacities and conflicts from the database and hands plain data
-to the pure solver in matcher.ranking.assignment.
+to the pure solver in matcher.ranking.assignment_solver.
 """
 
 from __future__ import annotations
@@ -13,19 +13,16 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from matcher import ranking, taxonomy
+from matcher import taxonomy
 from matcher.extensions import db
-from matcher.models import Coordinator, Partnership, Problem, Researcher, Suggestion
-from matcher.ranking.assignment import solve_assignment
+from matcher.models import Coordinator, Partnership, Problem, Suggestion
+from matcher.ranking.assignment_solver import solve_assignment
 from matcher.services import audit, matching
-from matcher.services.coordination import (
-    CoordinationError,
-    actor,
-    free_capacity,
-    introduce_many,
-    shortlist_in_session,
-)
-from matcher.services.transactions import transaction
+from matcher.services.coordination import CoordinationError, actor
+from matcher.services.decisions import shortlist
+from matcher.services.introductions import introduce_many
+from matcher.services.problem_review import free_capacity
+from matcher.services.transactions import unit_of_work
 
 ASSIGNABLE_STATUSES = ("new", "under-review")
 MIN_PER_PROBLEM, MAX_PER_PROBLEM = 1, 3
@@ -87,7 +84,7 @@ def propose(per_problem: int) -> Proposal:
     ))
     researcher_ids = sorted({s.researcher_id for s in suggestions})
     capacity = free_capacity(researcher_ids)
-    conflicts = _conflicting_pairs(suggestions, by_id)
+    conflicts = _excluded_pairs(suggestions, by_id)
     slots = _problem_slots(problems, per_problem)
     started = time.perf_counter()
     result = solve_assignment(
@@ -104,17 +101,13 @@ def propose(per_problem: int) -> Proposal:
     return Proposal(rows, result.total, seconds, result.candidate_pairs)
 
 
-def _conflicting_pairs(suggestions: list[Suggestion], problems: dict[int, Problem]) -> list[tuple[int, int]]:
-    """Pairs the rules forbid today: declared conflicts, agency's avoid list, hidden or unlisted profiles."""
-    facts = {pid: matching.problem_facts(p) for pid, p in problems.items()}
-    forbidden = []
-    for suggestion in suggestions:
-        researcher: Researcher = suggestion.researcher
-        candidate = matching.match_candidate(researcher, active=0)
-        reason = ranking.exclusion_reason(candidate, facts[suggestion.problem_id])
-        if reason not in (None, "no-capacity"):
-            forbidden.append((suggestion.problem_id, suggestion.researcher_id))
-    return forbidden
+def _excluded_pairs(suggestions: list[Suggestion], problems: dict[int, Problem]) -> list[tuple[int, int]]:
+    """Pairs the exclusion policy forbids today (the same one introductions follow)."""
+    active = matching.active_partnership_counts(sorted({s.researcher_id for s in suggestions}))
+    return [
+        (s.problem_id, s.researcher_id) for s in suggestions
+        if matching.researcher_exclusions(s.researcher, problems[s.problem_id], active.get(s.researcher_id, 0))
+    ]
 
 
 def _is_id(text: str) -> bool:
@@ -143,7 +136,7 @@ def accept(values: list[str], mode: str, coordinator: Coordinator) -> int:
     if mode != "shortlist":
         raise CoordinationError("Choose whether to shortlist or introduce.")
     count = 0
-    with transaction():
+    with unit_of_work():
         for problem_id, suggestion_ids in selections.items():
             for suggestion_id in suggestion_ids:
                 suggestion = db.session.get(Suggestion, suggestion_id)
@@ -156,7 +149,7 @@ def accept(values: list[str], mode: str, coordinator: Coordinator) -> int:
                         f"{suggestion.researcher.name} was rejected for this problem since the proposal was made. "
                         "Reload the proposal and try again."
                     )
-                shortlist_in_session(suggestion.problem, suggestion, coordinator)
+                shortlist(suggestion.problem, suggestion.id, coordinator)
                 count += 1
         audit.record(actor(coordinator), "assignment.shortlisted", "assignment", None,
                      pairs=[f"{p}:{s}" for p, ids in selections.items() for s in ids])

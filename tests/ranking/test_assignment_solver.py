@@ -5,7 +5,7 @@ from itertools import combinations
 import numpy as np
 import pytest
 
-from matcher.ranking.assignment import greedy_assignment, solve_assignment
+from matcher.ranking.assignment_solver import greedy_assignment, solve_assignment
 
 
 def chosen(assignment):

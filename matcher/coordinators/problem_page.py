@@ -16,8 +16,15 @@ from matcher.coordinators.forms import (
     StatusForm,
     SuggestionActionForm,
 )
-from matcher.services import coordination
-from matcher.services import problems as statements
+from matcher.models.types import utcnow
+from matcher.services import (
+    agency_answers,
+    agency_requests,
+    decisions,
+    introductions,
+    problem_review,
+    problem_updates,
+)
 from matcher.services.coordination import CoordinationError
 from matcher.services.matching import WEAK_MATCH
 
@@ -28,7 +35,7 @@ FORMS = {
 
 
 def _problem(problem_id: int):
-    problem = coordination.get_problem(problem_id)
+    problem = problem_review.get_problem(problem_id)
     if problem is None:
         abort(404)
     return problem
@@ -39,7 +46,7 @@ def _forms(problem, **given) -> dict:
     forms = {name: given.get(name) or cls(prefix=name, formdata=None) for name, cls in FORMS.items()}
     if "answers" not in given:
         forms["answers"] = AnswersForm(problem, prefix="answers", formdata=None)
-        forms["answers"].seen.data = coordination.answers_version(problem)
+        forms["answers"].seen.data = agency_answers.answers_version(problem)
     else:
         forms["answers"] = given["answers"]
     if "status" not in given:
@@ -48,21 +55,22 @@ def _forms(problem, **given) -> dict:
 
 
 def _suggestion_choices(suggestions) -> list[tuple[int, str]]:
-    return [(s.id, s.researcher.name) for s in suggestions if s.decision in coordination.INTRODUCIBLE_DECISIONS]
+    return [(s.id, s.researcher.name) for s in suggestions if s.decision in introductions.INTRODUCIBLE_DECISIONS]
 
 
 def render_problem(problem, code: int = 200, rejecting: int | None = None, **given):
     """The problem page; a form sent with errors keeps its input and messages."""
-    coordination.ensure_suggestions(problem)
-    suggestions = coordination.suggestions_for(problem)
+    problem_review.ensure_suggestions(problem)
+    suggestions = problem_review.suggestions_for(problem)
     forms = _forms(problem, **given)
     forms["introduce"].suggestion_ids.choices = _suggestion_choices(suggestions)
     return render_template(
         "coordinators/problem.html", problem=problem, suggestions=suggestions,
-        exclusions=coordination.exclusions_for(problem), partnerships=coordination.partnerships_for(problem),
-        free=coordination.free_capacity([s.researcher_id for s in suggestions]),
+        exclusions=problem_review.exclusions_for(problem), partnerships=problem_review.partnerships_for(problem),
+        free=problem_review.free_capacity([s.researcher_id for s in suggestions]),
         forms=forms, action_form=SuggestionActionForm(formdata=None), rejecting=rejecting,
-        weak_match=WEAK_MATCH, answers_sent="answers" in given, duplicates=statements.likely_duplicates(problem),
+        weak_match=WEAK_MATCH, answers_sent="answers" in given, duplicates=agency_requests.likely_duplicates(problem),
+        computing=problem_review.suggestions_pending(problem),
     ), code
 
 
@@ -105,7 +113,7 @@ def shortlist(problem_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        suggestion = coordination.shortlist(problem, _suggestion_id(form), current_user)
+        suggestion = decisions.shortlist(problem, _suggestion_id(form), current_user)
     except CoordinationError as error:
         return _refused(problem, error)
     return _done(problem, f"{suggestion.researcher.name} is on the shortlist.")
@@ -120,7 +128,7 @@ def reconsider(problem_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        suggestion = coordination.reconsider(problem, _suggestion_id(form), current_user)
+        suggestion = decisions.reconsider(problem, _suggestion_id(form), current_user)
     except CoordinationError as error:
         return _refused(problem, error)
     return _done(problem, f"{suggestion.researcher.name} is back among the pending suggestions.")
@@ -137,7 +145,7 @@ def reject(problem_id: int):
             abort(400)
         return render_problem(problem, code=400, rejecting=int(form.suggestion_id.data), reject=form)
     try:
-        suggestion = coordination.reject(problem, _suggestion_id(form), current_user, form.reason.data)
+        suggestion = decisions.reject(problem, _suggestion_id(form), current_user, form.reason.data)
     except CoordinationError as error:
         return _refused(problem, error)
     return _done(problem, f"{suggestion.researcher.name} was rejected for this problem.")
@@ -149,11 +157,11 @@ def introduce(problem_id: int):
     """Introduce the ticked researchers: partnerships and e-mails to both sides."""
     problem = _problem(problem_id)
     form = IntroduceForm(prefix="introduce")
-    form.suggestion_ids.choices = _suggestion_choices(coordination.suggestions_for(problem))
+    form.suggestion_ids.choices = _suggestion_choices(problem_review.suggestions_for(problem))
     if not form.validate_on_submit():
         return render_problem(problem, code=400, introduce=form)
     try:
-        created = coordination.introduce(problem, form.suggestion_ids.data, current_user, form.message.data or "")
+        created = introductions.introduce(problem, form.suggestion_ids.data, current_user, form.message.data or "")
     except CoordinationError as error:
         return _refused(problem, error, introduce=form)
     names = ", ".join(p.researcher.name for p in created)
@@ -169,7 +177,7 @@ def ask_question(problem_id: int):
     if not form.validate_on_submit():
         return render_problem(problem, code=400, question=form)
     try:
-        coordination.ask_question(problem, form.body.data, current_user)
+        problem_updates.ask_question(problem, form.body.data, current_user)
     except CoordinationError as error:
         return _refused(problem, error, question=form)
     return _done(problem, "Your question is on the agency's status page, and they were e-mailed the link.")
@@ -184,7 +192,7 @@ def add_note(problem_id: int):
     if not form.validate_on_submit():
         return render_problem(problem, code=400, note=form)
     try:
-        coordination.add_note(problem, form.body.data, current_user)
+        problem_updates.add_note(problem, form.body.data, current_user)
     except CoordinationError as error:
         return _refused(problem, error, note=form)
     return _done(problem, "Note added.")
@@ -199,7 +207,7 @@ def change_status(problem_id: int):
     if not form.validate_on_submit():
         return render_problem(problem, code=400, status=form)
     try:
-        coordination.change_status(problem, form.status.data, current_user, form.note.data or "")
+        problem_updates.change_status(problem, form.status.data, current_user, form.note.data or "")
     except CoordinationError as error:
         return _refused(problem, error, status=form)
     return _done(problem, "Status changed.")
@@ -214,17 +222,16 @@ def change_answers(problem_id: int):
     if not form.validate_on_submit():
         return render_problem(problem, code=400, answers=form)
     try:
-        change = coordination.change_answers(problem, form.funding_and_distance(), current_user,
+        change = agency_answers.change_answers(problem, form.funding_and_distance(), current_user,
                                              seen=form.seen.data or None)
     except CoordinationError as error:
-        form.seen.data = coordination.answers_version(problem)  # saving again overrides what was refused
+        form.seen.data = agency_answers.answers_version(problem)  # saving again overrides what was refused
         return _refused(problem, error, answers=form)
     if not change.changed:
         return _done(problem, "Nothing to save: the funding and distance answers are as they were.")
-    if not change.recomputed:
-        flash("The answers were saved, but the suggestions could not be recomputed just now. "
-              "Please use “Recompute suggestions” in a moment.", "warning")
-        return redirect(url_for("coordinators.problem", problem_id=problem.id), code=303)
+    if problem.suggestions_computed_at is None or problem.suggestions_computed_at < problem.updated_at:
+        return _done(problem, "The answers were saved; the suggestions are being recomputed: reload the page in a "
+                              "moment. Your decisions are kept.")
     return _done(problem, "The answers were saved and the suggestions recomputed. Your decisions were kept.")
 
 
@@ -233,5 +240,8 @@ def change_answers(problem_id: int):
 def recompute(problem_id: int):
     """Rank the researchers again (decisions are kept)."""
     problem = _problem(problem_id)
-    coordination.recompute_suggestions(problem, current_user)
-    return _done(problem, "Suggestions recomputed. Your decisions were kept.")
+    asked = utcnow()
+    problem_review.recompute_suggestions(problem, current_user)
+    if problem.suggestions_computed_at is not None and problem.suggestions_computed_at >= asked:
+        return _done(problem, "Suggestions recomputed. Your decisions were kept.")
+    return _done(problem, "Suggestions are being recomputed: reload the page in a moment. Your decisions are kept.")
