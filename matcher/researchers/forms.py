@@ -76,13 +76,33 @@ def split_list(text: str | None, separator: str) -> list[str]:
     return items
 
 
-def list_limits(separator: str, most: int, longest: int, noun: str):
+def centre_number(value) -> int:
+    """A centre id from the form; -1 (never a choice) for anything that is not a whole number."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+class CentreField(SelectField):
+    """The centre choice, with a plain message for a value that is not on the list (an old or edited page)."""
+
+    def pre_validate(self, form) -> None:
+        """Refuse a centre that is not offered, in words a researcher understands."""
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError("Please choose a research centre from the list (or None).") from None
+
+
+def list_limits(separator: str, most: int, longest: int, noun: str, plural: str = ""):
     """Validator: at most `most` items, each at most `longest` characters."""
+    plural = plural or f"{noun}s"
 
     def validate(form, field) -> None:
         items = split_list(field.data, separator)
         if len(items) > most:
-            raise ValidationError(f"Please list at most {most} {noun}s (you gave {len(items)}).")
+            raise ValidationError(f"Please list at most {most} {plural} (you gave {len(items)}).")
         too_long = [item for item in items if len(item) > longest]
         if too_long:
             raise ValidationError(f"Each {noun} can be at most {longest} characters: “{too_long[0][:40]}…” is longer.")
@@ -179,7 +199,7 @@ class ProfileForm(ProtectedForm):
         validators=[DataRequired("Please enter your university or institution."), max_length(200)],
     )
     department = StringField("Department", filters=[strip_text], validators=[Optional(), max_length(200)])
-    centre_id = SelectField("Research centre", coerce=int, default=0)
+    centre_id = CentreField("Research centre", coerce=centre_number, default=0)
     orcid = StringField("ORCID iD", filters=[strip_text], validators=[Optional(), max_length(60), orcid_id])
     # Not "website": that name is the honeypot every public form has.
     web_page = StringField("Web page", filters=[strip_text], validators=[Optional(), max_length(300), web_address])
@@ -210,7 +230,7 @@ class ProfileForm(ProtectedForm):
                            validators=[DataRequired("Please say how many partnerships you can take at once (1 to 10)."),
                                        whole_number(1, 10, "Please enter a whole number from 1 to 10.")])
     conflicts = TextAreaField("Agencies you should not be matched with", validators=[
-        max_length(6000), list_limits("lines", MAX_CONFLICTS, MAX_CONFLICT_LENGTH, "agency")])
+        max_length(6000), list_limits("lines", MAX_CONFLICTS, MAX_CONFLICT_LENGTH, "agency", "agencies")])
     publications = FieldList(FormField(PublicationForm), min_entries=EMPTY_PUBLICATION_ROWS,
                              max_entries=MAX_PUBLICATION_ROWS_READ)
     add_publication = SubmitField("Add another publication")

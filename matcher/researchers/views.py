@@ -26,6 +26,8 @@ from matcher.services import researchers as service
 from matcher.task_queue import enqueue_safely
 from matcher.tasks import send_sign_in_link
 
+CHECK_EMAIL_ADDRESS_KEY = "check_email_address"  # shown back on the check-your-e-mail page, in this browser only
+
 
 @bp.get("/")
 def index():
@@ -50,6 +52,7 @@ def register():
     if form.validate_on_submit():
         if not form.is_bot():
             service.register(form.email.data, form.profile_values(), form.publication_values())
+        session[CHECK_EMAIL_ADDRESS_KEY] = form.email.data
         return redirect(url_for("researchers.check_email", reason="register"))
     return _render_profile_form("researchers/register.html", form)
 
@@ -77,6 +80,7 @@ def check_email(reason: str):
     """The same page whether or not the address was known: it reveals nothing."""
     purpose = "confirm" if reason == "register" else "sign-in"
     return render_template("researchers/check_email.html", reason=reason,
+                           email=session.get(CHECK_EMAIL_ADDRESS_KEY, ""),
                            lifetime=links.lifetime_in_words(links.max_age(purpose)))
 
 
@@ -121,6 +125,7 @@ def manage():
         if not form.is_bot():
             # One job looks the address up and queues the link: known and unknown addresses answer alike.
             enqueue_safely(send_sign_in_link, form.email.data)
+        session[CHECK_EMAIL_ADDRESS_KEY] = form.email.data
         return redirect(url_for("researchers.check_email", reason="manage"))
     return render_template("researchers/manage.html", form=form)
 

@@ -77,4 +77,8 @@
 
   document.querySelectorAll("[data-add-publication]").forEach(setUp);
   document.querySelectorAll("input[type=file][data-max-bytes]").forEach(checkSize);
+
+  /* Bring the error summary into view so keyboard and screen-reader users hear it first. */
+  var summary = document.querySelector(".error-summary");
+  if (summary) { summary.focus(); }
 })();

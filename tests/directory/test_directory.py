@@ -116,3 +116,12 @@ def test_overlong_search_is_handled(client, people):
 def test_an_absurd_page_number_shows_an_empty_page_not_an_error(client, path):
     response = client.get(path + "?page=999999999999999999999")
     assert response.status_code == 200
+
+
+def test_graduate_students_are_mentioned_only_when_offered(client, db):
+    offering = make_researcher(name="Gina Grads", grad_students=True)
+    silent = make_researcher(name="Sol Solo", grad_students=False)
+    db.session.add_all([offering, silent])
+    db.session.commit()
+    assert "Graduate students available" in client.get(f"/directory/researchers/{offering.id}").get_data(as_text=True)
+    assert "Graduate students" not in client.get(f"/directory/researchers/{silent.id}").get_data(as_text=True)

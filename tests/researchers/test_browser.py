@@ -111,7 +111,12 @@ def test_bad_input_in_the_browser_is_explained_and_kept(page, smtp_inbox):
     fill_publication(page, 0, script, script)
     page.get_by_role("button", name="Register").click()
 
-    expect(page.get_by_role("heading", name="Please correct the marked fields")).to_be_visible()
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()  # heard first, without scrolling a long form
+    expect(summary.get_by_role("link", name="E-mail address")).to_be_visible()
+    expect(summary).to_contain_text("ZIP code 10001 is in NY, not IL")
+    summary.get_by_role("link", name="E-mail address").click()
+    expect(page).to_have_url(re.compile("#email$"))
     expect(page.locator("#email-error")).to_contain_text("valid e-mail address")
     expect(page.locator("#zip-error")).to_contain_text("ZIP code 10001 is in NY, not IL")
     expect(page.get_by_label("E-mail address", exact=True)).to_have_attribute("aria-invalid", "true")
@@ -186,8 +191,8 @@ def test_an_expired_sign_in_link(page, smtp_inbox, config_override):
     page.goto("/researchers/manage")
     page.get_by_label("E-mail address", exact=True).fill("late@example.edu")
     page.get_by_role("button", name="Send me a sign-in link").click()
-    expect(page.get_by_text("If a profile is registered under that address")).to_be_visible()
-    # the confirmation, then the sign-in link (sent beside the response)
+    expect(page.get_by_text("If a profile is registered under late@example.edu")).to_be_visible()
+    # the confirmation, then the sign-in link (sent by a job)
     [link] = [u for u in smtp_inbox.links(smtp_inbox.last_to("late@example.edu", count=2)) if "/sign-in/" in u]
     config_override(SIGNIN_LINK_MAX_AGE=-1)
     page.goto(link)

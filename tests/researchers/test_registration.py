@@ -71,7 +71,8 @@ def test_each_required_field_missing_is_explained_beside_it_and_the_rest_is_kept
     data = profile_data(**{missing: [] if missing in ("topics", "help_offered", "terms") else ""})
     html = client.post(REGISTER, data=data).get_data(as_text=True)
     assert message in error_beside(html, missing)
-    assert "Please correct the marked fields" in html
+    summary = html.split('id="error-summary"')[1].split("</div>")[0]
+    assert f'<a href="#{missing}">' in summary and message in summary  # listed at the top, linked to the field
     assert count_researchers(db) == 0
     if missing != "statement":
         assert "I study near-repeat burglary" in html
@@ -113,7 +114,7 @@ def test_overlong_text_is_refused_with_the_limit(client, db, name, limit):
     ("capacity", "two", "from 1 to 10"),
     ("keywords", ", ".join(f"k{i}" for i in range(26)), "at most 25 keywords"),
     ("keywords", "y" * 61, "at most 60 characters"),
-    ("conflicts", "\n".join(f"Agency {i}" for i in range(31)), "at most 30 agencys"),
+    ("conflicts", "\n".join(f"Agency {i}" for i in range(31)), "at most 30 agencies"),
     ("topics", ["burglary", "not-a-topic"], "Please choose only from the options listed."),
 ])
 def test_other_bad_values_are_explained(client, db, field, value, message):
@@ -175,6 +176,11 @@ def test_script_in_every_text_field_is_shown_escaped(client, db):
     assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= len(fields)
 
 
+def without_typed_address(response) -> str:
+    """The page with the address the visitor typed (shown back to them) blanked out."""
+    return re.sub(r"<strong>[^<]*@[^<]*</strong>", "<strong>ADDRESS</strong>", response.get_data(as_text=True))
+
+
 def test_registering_a_known_address_sends_a_sign_in_link_and_looks_the_same(client, db):
     db.session.add(make_researcher(email="known@example.edu", name="Known Person"))
     db.session.commit()
@@ -183,7 +189,8 @@ def test_registering_a_known_address_sends_a_sign_in_link_and_looks_the_same(cli
     unknown = client.post(REGISTER, data=profile_data(email="new@example.edu"), follow_redirects=True)
 
     assert known.status_code == unknown.status_code == 200
-    assert known.get_data(as_text=True) == unknown.get_data(as_text=True)
+    # The same page, but for the address each visitor typed (shown back to them).
+    assert without_typed_address(known) == without_typed_address(unknown)
     assert count_researchers(db) == 2
     [message] = outbox_to("known@example.edu")
     assert "/researchers/sign-in/" in link_in(message)
@@ -215,3 +222,22 @@ def _values() -> dict:
                 state="MA", zip="02139", remote=True, statement="S", keywords=[], topics=["burglary"],
                 methods=[], help_offered=["advice"], terms=["free"], grad_students=False, capacity=1,
                 conflicts=[])
+
+
+def test_the_form_says_which_answers_stay_private(client):
+    html = client.get(REGISTER).get_data(as_text=True)
+    for field, words in (("zip", "Private: never shown on public pages"), ("capacity", "Private: only coordinators"),
+                         ("conflicts", "private: only coordinators see this list")):
+        assert words in html.split(f'id="{field}-hint"')[1].split("</p>")[0]
+
+
+def test_the_check_your_email_page_shows_the_address_it_wrote_to(client, db):
+    client.post(REGISTER, data=profile_data(email="dana.whitfield@example.edu"))
+    html = client.get("/researchers/check-your-email/register").get_data(as_text=True)
+    assert "<strong>dana.whitfield@example.edu</strong>" in html
+
+
+def test_a_tampered_centre_choice_is_explained_in_plain_words(client, db):
+    html = client.post(REGISTER, data=profile_data(centre_id="abc")).get_data(as_text=True)
+    assert "Please choose a research centre from the list" in error_beside(html, "centre_id")
+    assert "coerce" not in html and count_researchers(db) == 0
