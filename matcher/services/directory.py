@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from matcher.extensions import db
 from matcher.models import Publication, ResearchCentre, Researcher
@@ -51,6 +51,25 @@ class DirectoryFilters:
 def listed_researchers() -> Select:
     """Researchers visible to the public: confirmed and not hidden."""
     return select(Researcher).where(Researcher.is_listed)
+
+
+def figures() -> dict[str, int]:
+    """The home page's figures: listed researchers, centres, and the states and universities they cover."""
+    def count(what) -> int:
+        return db.session.scalar(select(what).select_from(Researcher).where(Researcher.is_listed))
+
+    return {
+        "researchers": count(func.count()),
+        "centres": db.session.scalar(select(func.count(ResearchCentre.id))),
+        "states": count(func.count(func.distinct(Researcher.state))),
+        "universities": count(func.count(func.distinct(Researcher.institution))),
+    }
+
+
+def recently_updated(limit: int) -> list[Researcher]:
+    """The listed researchers whose profiles changed last."""
+    return list(db.session.scalars(
+        listed_researchers().order_by(Researcher.updated_at.desc(), Researcher.id).limit(limit)))
 
 
 # --- this process's search index ------------------------------------------------------------------

@@ -264,8 +264,7 @@ def send_stale_reminders(now: datetime | None = None) -> list[int]:
     def operation() -> Outcome:
         due = db.session.scalars(
             select(Researcher)
-            .where(Researcher.confirmed_at.is_not(None), Researcher.confirmed_at < cutoff,
-                   Researcher.hidden.is_(False),
+            .where(Researcher.is_listed, Researcher.confirmed_at < cutoff,
                    or_(Researcher.reminder_sent_at.is_(None),
                        Researcher.reminder_sent_at < Researcher.confirmed_at))
             .order_by(Researcher.id)
