@@ -21,7 +21,7 @@ from matcher.services import audit, matching
 from matcher.services.coordination import CoordinationError, actor
 from matcher.services.decisions import shortlist
 from matcher.services.introductions import introduce_many
-from matcher.services.problem_review import free_capacity
+from matcher.services.problem_review import ensure_suggestions, free_capacity
 from matcher.services.transactions import unit_of_work
 
 ASSIGNABLE_STATUSES = ("new", "under-review")
@@ -45,6 +45,7 @@ class Proposal:
     total: float
     seconds: float
     pairs_considered: int
+    computing: list[Problem] = field(default_factory=list)  # never ranked yet: their jobs are queued
 
     @property
     def proposed_count(self) -> int:
@@ -73,9 +74,10 @@ def propose(per_problem: int) -> Proposal:
     if not MIN_PER_PROBLEM <= per_problem <= MAX_PER_PROBLEM:
         raise CoordinationError("Choose between 1 and 3 researchers per problem.")
     problems = assignable_problems()
-    for problem in problems:
-        if problem.suggestions_computed_at is None:
-            matching.refresh_suggestions_safely(problem)
+    computing = [p for p in problems if p.suggestions_computed_at is None]
+    for problem in computing:  # ranked by a worker, not in this request; the next proposal includes them
+        ensure_suggestions(problem)
+    problems = [p for p in problems if p.suggestions_computed_at is not None]
     by_id = {p.id: p for p in problems}
     suggestions = list(db.session.scalars(
         select(Suggestion)
@@ -98,7 +100,7 @@ def propose(per_problem: int) -> Proposal:
     for suggestion in sorted(suggestions, key=lambda s: -s.score):
         if (suggestion.problem_id, suggestion.researcher_id) in chosen:
             index[suggestion.problem_id].suggestions.append(suggestion)
-    return Proposal(rows, result.total, seconds, result.candidate_pairs)
+    return Proposal(rows, result.total, seconds, result.candidate_pairs, computing)
 
 
 def _excluded_pairs(suggestions: list[Suggestion], problems: dict[int, Problem]) -> list[tuple[int, int]]:

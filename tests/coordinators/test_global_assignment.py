@@ -112,3 +112,21 @@ def test_each_shortlisting_from_a_proposal_is_audited(coord_client, crafted):
         "pair": [f"{crafted['first'].id}:{pick.id}"], "mode": "shortlist", "per_problem": "1"})
     actions = [(e.action, e.record_id) for e in db.session.scalars(select(AuditEvent))]
     assert ("suggestion.shortlisted", pick.id) in actions
+
+
+def test_a_problem_never_ranked_is_queued_for_a_worker_not_ranked_inside_the_proposal(coord_client, crafted,
+                                                                                       worker):
+    fresh = make_problem(title="Third problem", agency_name="Gamma Police")
+    db.session.add(fresh)
+    db.session.commit()
+    page = coord_client.get("/coordinators/assignment?per_problem=1").data.decode()
+    assert f"1 open problem not ranked yet (#{fresh.id})" in page and "left out of this proposal" in page
+    assert "Third problem" not in page.split("<table")[-1]  # not a row of the proposal
+    db.session.expire_all()
+    assert db.session.get(type(fresh), fresh.id).suggestions_computed_at is None  # nothing ranked in the request
+
+    worker.start()
+    worker.wait_until(lambda: db.session.get(type(fresh), fresh.id).suggestions_computed_at
+                      or db.session.expire_all())
+    page = coord_client.get("/coordinators/assignment?per_problem=1").data.decode()
+    assert "not ranked yet" not in page
