@@ -61,7 +61,7 @@ def _forget_deliveries(session: Session) -> None:
 
 
 # Messages anyone can make us send to any address by filling in a public form.
-UNVERIFIED_KINDS = ("researcher_confirm", "researcher_sign_in", "agency_problem_received")
+UNVERIFIED_KINDS = ("researcher_confirm", "researcher_sign_in", "agency_problem_received", "agency_status_links")
 
 
 def recipient_at_daily_cap(address: str) -> bool:

@@ -12,7 +12,7 @@ from huey.exceptions import TaskLockedException
 from matcher import mail
 from matcher.extensions import db
 from matcher.models import OutboxMessage, Problem
-from matcher.services import index_cache, matching
+from matcher.services import agency_requests, index_cache, matching
 from matcher.services import researchers as researcher_service
 from matcher.task_queue import enqueue_safely, huey, periodic_task, task
 
@@ -30,6 +30,12 @@ def deliver_message(message_id: int) -> None:
 def send_sign_in_link(email: str) -> None:
     """'Manage my profile': look the address up and, if it has a profile, queue a sign-in link."""
     researcher_service.request_sign_in(email)
+
+
+@task()
+def send_status_links(email: str) -> None:
+    """'Send me my status links again': look the address up and, if it sent statements, e-mail their links."""
+    agency_requests.send_status_links(email)
 
 
 @task()

@@ -323,3 +323,15 @@ class WithdrawForm(FlaskForm):
         validators=[DataRequired("Please tick the box to confirm the withdrawal.")],
     )
     submit = SubmitField("Withdraw the statement")
+
+
+class StatusLinksForm(ProtectedForm):
+    """'Send me my status links again': the address the statements were sent from."""
+
+    email = EmailField(
+        "The e-mail address you gave in your statement", filters=[strip_text],
+        validators=[DataRequired("Please enter your e-mail address."),
+                    Length(max=254, message="Please keep the e-mail address to 254 characters or fewer."),
+                    check_email],
+    )
+    submit = SubmitField("Send me my status links")

@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import abort, flash, make_response, redirect, render_template, request, session, url_for
 
 from matcher.agencies import bp
-from matcher.agencies.forms import AddInformationForm, ProblemForm, WithdrawForm
+from matcher.agencies.forms import AddInformationForm, ProblemForm, StatusLinksForm, WithdrawForm
 from matcher.security import form_rate_limit
 from matcher.services import agency_requests
+from matcher.task_queue import enqueue_safely
+from matcher.tasks import send_status_links
 
 
 @bp.get("/")
@@ -60,6 +62,21 @@ def submitted():
     """Confirmation after a statement was sent: its reference number and a copy of what was sent."""
     problem = agency_requests.get_problem(session.get("submitted_problem"))
     return render_template("agencies/submitted.html", email=session.get("submitted_email", ""), problem=problem)
+
+
+@bp.route("/status-links", methods=["GET", "POST"])
+@form_rate_limit()
+def status_links():
+    """'Send me my status links again', by e-mail to the address the statements came from."""
+    form = StatusLinksForm()
+    if form.validate_on_submit():
+        if not form.is_bot():
+            # One job looks the address up and queues the e-mail: known and unknown addresses answer alike.
+            enqueue_safely(send_status_links, form.email.data)
+        flash(f"If statements were sent from {form.email.data}, we have e-mailed their status links to it. "
+              "Nothing arrived after a few minutes? Check your spam folder and the spelling of the address.")
+        return redirect(url_for("agencies.status_links"), code=303)
+    return render_template("agencies/status_links.html", form=form)
 
 
 @bp.get("/status/<token>")

@@ -158,6 +158,28 @@ def enqueue_suggestions(problem: Problem, only_if_missing: bool = False) -> None
     db.session.expire(problem)  # in immediate mode (tests) the job already stored them, in a session of its own
 
 
+# --- Status links sent again -------------------------------------------------------------------
+
+STATUS_LINKS_MAX = 20  # the newest statements listed in one e-mail
+
+
+def send_status_links(email: str) -> bool:
+    """E-mail the status links of every statement sent from this address (newest first), unless there are none
+    or the address had its daily share of unasked-for mail; whether a message was queued."""
+    address = (email or "").strip().lower()
+    found = list(db.session.scalars(
+        select(Problem).where(func.lower(Problem.email) == address)
+        .order_by(Problem.created_at.desc(), Problem.id.desc()).limit(STATUS_LINKS_MAX)
+    ))
+    if not found or recipient_at_daily_cap(address):
+        return False
+    with unit_of_work():
+        queue_email(found[0].email, "Your status links", "agency_status_links",
+                    statements=[(problem, status_url(problem)) for problem in found])
+        audit.record("agency", "problem.status_links_sent", "problem", found[0].id, count=len(found))
+    return True
+
+
 # --- Likely duplicates, for coordinators ------------------------------------------------------
 
 DUPLICATE_WINDOW = timedelta(days=90)

@@ -12,6 +12,7 @@ from tests.security.conftest import ROLES, client_as, routes, url_of
 
 PUBLIC = {
     "home.index", "home.favicon", "static", "agencies.index", "agencies.submit", "agencies.submitted",
+    "agencies.status_links",
     "directory.index", "directory.write", "directory.message_waiting",
     "directory.centres", "directory.centre", "directory.researcher", "researchers.index", "researchers.register",
     "researchers.register_add_publication", "researchers.register_remove_publication",
