@@ -37,6 +37,20 @@ def load_user(identity: str):
     return account
 
 
+def researcher_of_ended_session():
+    """The researcher whose signed-in session in this browser has run out (its time, not a sign-out elsewhere:
+    the account's session nonce must still match), or None."""
+    from matcher.models import Researcher
+
+    kind, raw_id, nonce = (str(session.get("_user_id", "")).split(":", 2) + ["", ""])[:3]
+    if kind != "researcher" or not raw_id.isdigit() or len(raw_id) > 10 or not nonce:
+        return None
+    account = db.session.get(Researcher, int(raw_id))
+    if account is None or not hmac.compare_digest(account.session_nonce.encode(), nonce.encode()):
+        return None
+    return account
+
+
 def init_login(manager: LoginManager) -> None:
     """Configure Flask-Login for both kinds of account."""
     manager.user_loader(load_user)

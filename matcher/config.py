@@ -87,6 +87,9 @@ class Config:
     CONFIRM_LINK_MAX_AGE = int(os.environ.get("CONFIRM_LINK_MAX_AGE", 7 * 24 * 3600))
     SIGNIN_LINK_MAX_AGE = int(os.environ.get("SIGNIN_LINK_MAX_AGE", 3600))
     RESEARCHER_SESSION_SECONDS = int(os.environ.get("RESEARCHER_SESSION_SECONDS", 2 * 3600))
+    # A form's CSRF token lives as long as its session, not one hour: a long statement or profile typed slowly
+    # is never refused for its age (a late save after a researcher's session ended is kept as a draft).
+    WTF_CSRF_TIME_LIMIT = None
     PROFILE_STALE_DAYS = int(os.environ.get("PROFILE_STALE_DAYS", 365))
 
     # Abuse protection.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import Flask
 
@@ -34,11 +34,18 @@ def age(moment: datetime | None) -> str:
     return "1 day" if days == 1 else f"{days} days"
 
 
+def timestamp_iso(seconds: int, time_only: bool = False) -> str:
+    """A Unix time as ISO 8601 in UTC ('2026-11-29T21:40:00Z'), or only its hours and minutes."""
+    moment = datetime.fromtimestamp(int(seconds), UTC)
+    return moment.strftime("%H:%M") if time_only else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def init_app(app: Flask) -> None:
     """Register the helpers with Jinja."""
     app.add_template_filter(vocabulary_label, "label")
     app.add_template_filter(vocabulary_labels, "labels")
     app.add_template_filter(age, "age")
+    app.add_template_filter(timestamp_iso, "timestamp_iso")
     app.add_template_filter(hide_private_links, "hide_private_links")
     app.add_template_filter(minutes_in_words, "minutes_in_words")
     app.add_template_global(taxonomy, "taxonomy")

@@ -4,6 +4,7 @@ from matcher.models.accounts import Coordinator
 from matcher.models.audit import AuditEvent
 from matcher.models.contacts import ContactRequest, ContactStatus
 from matcher.models.corpus import CorpusVersion
+from matcher.models.drafts import ProfileDraft
 from matcher.models.outbox import OutboxMessage
 from matcher.models.partnerships import Partnership, PartnershipEvent
 from matcher.models.problems import Problem, ProblemUpdate
@@ -20,6 +21,7 @@ __all__ = [
     "Partnership",
     "PartnershipEvent",
     "Problem",
+    "ProfileDraft",
     "ProblemUpdate",
     "Publication",
     "ResearchCentre",

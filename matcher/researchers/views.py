@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 from functools import wraps
 
-from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
+from werkzeug.datastructures import MultiDict
 
-from matcher.auth import RESEARCHER_EXPIRY_KEY, is_researcher
+from matcher.auth import RESEARCHER_EXPIRY_KEY, is_researcher, researcher_of_ended_session
 from matcher.extensions import db
 from matcher.models import ResearchCentre
 from matcher.researchers import bp
@@ -107,6 +108,8 @@ def _follow_link(purpose: str, token: str, message: str):
                                purpose=purpose), 400
     _start_session(researcher)
     flash(message)
+    if purpose == "sign-in" and service.has_draft(researcher):
+        return redirect(url_for("researchers.edit"))  # where the changes typed before the session ended wait
     return redirect(url_for("researchers.profile"))
 
 
@@ -138,15 +141,19 @@ def me():
     return current_user._get_current_object()
 
 
+def _ask_for_a_new_link():
+    flash("Your session has ended or you are not signed in. "
+          "Enter your e-mail address and we will send you a new sign-in link.", "warning")
+    return redirect(url_for("researchers.manage"))
+
+
 def researcher_required(view):
     """Only for a researcher signed in through an e-mailed link; others are asked for a new link."""
 
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not is_researcher():
-            flash("Your session has ended or you are not signed in. "
-                  "Enter your e-mail address and we will send you a new sign-in link.", "warning")
-            return redirect(url_for("researchers.manage"))
+            return _ask_for_a_new_link()
         return view(*args, **kwargs)
 
     return wrapped
@@ -160,24 +167,45 @@ def profile():
                            stale=service.is_stale(me()), expires_at=session.get(RESEARCHER_EXPIRY_KEY))
 
 
-def _edit_form() -> ProfileForm:
-    form = ProfileForm()
+def _edit_form(formdata=None) -> ProfileForm:
+    form = ProfileForm() if formdata is None else ProfileForm(formdata=formdata)
     form.set_centre_choices(service.all_centres())
     return form
 
 
+# Posted fields that are buttons or files, not what a researcher typed.
+NOT_TYPED = {"csrf_token", "submit", "import_publications", "import_orcid", "add_publication", "remove_publication"}
+
+
 @bp.route("/profile/edit", methods=["GET", "POST"])
-@researcher_required
 def edit():
-    """Edit the profile and its publications."""
+    """Edit the profile and its publications; a save after the session ended keeps what was typed."""
+    if not is_researcher():
+        return _edit_after_session_ended() if request.method == "POST" else _ask_for_a_new_link()
     form = _edit_form()
     if not form.is_submitted():
-        form.load_profile(service.profile_values(me()))
+        draft = service.take_draft(me())
+        if draft is None:
+            form.load_profile(service.profile_values(me()))
+        else:
+            form = _edit_form(MultiDict([tuple(pair) for pair in draft]))
+            flash("We brought back what you typed before your session ended. Check it, then press Save profile.")
     elif form.validate():
         service.update_profile(me(), form.profile_values(), form.publication_values())
         flash("Your profile is saved.")
         return redirect(url_for("researchers.profile"))
-    return _render_profile_form("researchers/edit.html", form, researcher=current_user)
+    return _render_profile_form("researchers/edit.html", form, researcher=current_user,
+                                expires_at=session.get(RESEARCHER_EXPIRY_KEY))
+
+
+def _edit_after_session_ended():
+    """Keep the posted form for the researcher whose session ran out, and e-mail a link that brings it back."""
+    researcher = researcher_of_ended_session()
+    typed = [[name, value] for name, value in request.form.items(multi=True) if name not in NOT_TYPED]
+    if researcher is not None:
+        service.keep_draft(researcher, typed)
+    return render_template("researchers/session_ended.html", kept=researcher is not None,
+                           hours=service.DRAFT_HOURS, typed=typed), 401
 
 
 @bp.post("/profile/edit/add-publication")

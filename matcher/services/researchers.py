@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from matcher.extensions import db
 from matcher.mail import external_url, queue_email, recipient_at_daily_cap
-from matcher.models import Publication, ResearchCentre, Researcher
+from matcher.models import ProfileDraft, Publication, ResearchCentre, Researcher
 from matcher.models.types import new_nonce, utcnow
 from matcher.publications import newest_first, normalise_link
 from matcher.services import audit, links
@@ -110,11 +110,47 @@ def request_sign_in(email: str, reason: str = "manage") -> Outcome:
     return Outcome(outcome.researcher, [m.id for m in outcome.message_ids])
 
 
+# --- what was typed after a session ended -------------------------------------------------------
+
+DRAFT_HOURS = 24
+
+
+def keep_draft(researcher: Researcher, form_data: list[list[str]]) -> None:
+    """Keep the profile form as posted after the session ended (replacing an earlier draft), and e-mail a
+    sign-in link that brings it back."""
+    with unit_of_work():
+        db.session.execute(delete(ProfileDraft).where(ProfileDraft.researcher_id == researcher.id))
+        db.session.add(ProfileDraft(researcher_id=researcher.id, form_data=form_data))
+        audit.record(actor(researcher), "researcher.draft_kept", "researcher", researcher.id)
+    request_sign_in(researcher.email, reason="resume")
+
+
+def has_draft(researcher: Researcher) -> bool:
+    """Whether a draft younger than DRAFT_HOURS waits for this researcher."""
+    return _fresh_draft(researcher) is not None
+
+
+def take_draft(researcher: Researcher) -> list[list[str]] | None:
+    """The waiting draft's [name, value] pairs, removed as it is handed over (None when there is none)."""
+    draft = _fresh_draft(researcher)
+    if draft is None:
+        return None
+    with unit_of_work():
+        db.session.execute(delete(ProfileDraft).where(ProfileDraft.researcher_id == researcher.id))
+    return draft.form_data
+
+
+def _fresh_draft(researcher: Researcher) -> ProfileDraft | None:
+    since = utcnow() - timedelta(hours=DRAFT_HOURS)
+    return db.session.scalar(select(ProfileDraft).where(ProfileDraft.researcher_id == researcher.id,
+                                                        ProfileDraft.created_at >= since))
+
+
 def _queue_sign_in(researcher: Researcher, reason: str):
     return queue_email(
         researcher.email, "Your Research Partners sign-in link", "researcher_sign_in",
         researcher=researcher, link=_link("sign-in", researcher), reason=reason,
-        lifetime=links.lifetime_in_words(links.max_age("sign-in")),
+        lifetime=links.lifetime_in_words(links.max_age("sign-in")), draft_hours=DRAFT_HOURS,
     )
 
 

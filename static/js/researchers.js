@@ -78,6 +78,17 @@
   document.querySelectorAll("[data-add-publication]").forEach(setUp);
   document.querySelectorAll("input[type=file][data-max-bytes]").forEach(checkSize);
 
+  /* Five minutes before the session ends, say so where it is heard (the server keeps a late save anyway). */
+  var ends = document.getElementById("session-ends");
+  if (ends) {
+    var warnIn = Number(ends.getAttribute("data-ends-at")) * 1000 - Date.now() - 5 * 60 * 1000;
+    window.setTimeout(function () {
+      ends.setAttribute("role", "alert");
+      ends.textContent = "Your session ends in less than five minutes: save your profile now. " +
+        "If it ends first, what you typed is kept and a new sign-in link brings it back.";
+    }, Math.max(0, warnIn));
+  }
+
   /* Bring the error summary into view so keyboard and screen-reader users hear it first. */
   var summary = document.querySelector(".error-summary");
   if (summary) { summary.focus(); }

@@ -50,6 +50,8 @@ def outcome(response, endpoint: str) -> str:
         return "asked to sign in"
     if response.status_code in (301, 302, 303) and location.endswith("/researchers/manage"):
         return "asked for a sign-in link"
+    if response.status_code == 401 and "new sign-in link" in response.get_data(as_text=True):
+        return "asked for a sign-in link"  # a profile saved without a session: nothing saved, a new link asked
     if response.status_code == 400 and endpoint in EMAILED_LINK:
         return "bad link"
     return {403: "forbidden", 404: "not found"}.get(response.status_code, "allowed")
