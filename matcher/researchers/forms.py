@@ -375,6 +375,14 @@ class SignInRequestForm(ProtectedForm):
     submit = SubmitField("Send me a sign-in link")
 
 
+class ChangeEmailForm(FlaskForm):
+    """A new e-mail address for the profile, used once its owner follows the link sent to it."""
+
+    email = EmailField("New e-mail address", filters=[strip_text], validators=[
+        DataRequired("Please enter the new e-mail address."), max_length(254), check_email])
+    submit = SubmitField("Send a confirmation link to the new address")
+
+
 class ConfirmForm(FlaskForm):
     """A single button that confirms an action (hide, show, delete, sign out)."""
 

@@ -16,6 +16,7 @@ from matcher.researchers import bp
 from matcher.researchers.forms import (
     MAX_PUBLICATIONS,
     CentreForm,
+    ChangeEmailForm,
     ConfirmForm,
     ProfileForm,
     RegistrationForm,
@@ -175,6 +176,42 @@ def _edit_form(formdata=None) -> ProfileForm:
 
 # Posted fields that are buttons or files, not what a researcher typed.
 NOT_TYPED = {"csrf_token", "submit", "import_publications", "import_orcid", "add_publication", "remove_publication"}
+
+
+@bp.route("/profile/email", methods=["GET", "POST"])
+@researcher_required
+def change_email():
+    """Ask for a new e-mail address; it replaces the old one once the link sent to it is followed."""
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        if form.email.data.lower() == me().email.lower():
+            form.email.errors.append("This is already your address.")
+        else:
+            try:
+                service.request_email_change(me(), form.email.data)
+            except service.EmailTaken as taken:
+                form.email.errors.append(str(taken))
+            else:
+                flash(f"We sent a confirmation link to {form.email.data}. Your profile keeps {me().email} until "
+                      "you follow it.")
+                return redirect(url_for("researchers.profile"))
+    return render_template("researchers/change_email.html", form=form, researcher=current_user)
+
+
+@bp.get("/confirm-email/<token>")
+def confirm_new_email(token: str):
+    """Follow the link sent to a new address: the profile takes it, and its owner is signed in."""
+    try:
+        researcher = service.confirm_email_change(token)
+    except links.LinkError as error:
+        return render_template("researchers/bad_link.html", expired=error.expired, used=error.used,
+                               purpose="change-email"), 400
+    except service.EmailTaken as taken:
+        flash(str(taken), "warning")
+        return redirect(url_for("researchers.manage"))
+    _start_session(researcher)
+    flash(f"Your e-mail address is now {researcher.email}.")
+    return redirect(url_for("researchers.profile"))
 
 
 @bp.route("/profile/edit", methods=["GET", "POST"])

@@ -12,10 +12,12 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 SALTS = {
     "confirm": "researcher-confirm-email",
     "sign-in": "researcher-sign-in",
+    "change-email": "researcher-change-email",
 }
 MAX_AGE_SETTINGS = {
     "confirm": "CONFIRM_LINK_MAX_AGE",
     "sign-in": "SIGNIN_LINK_MAX_AGE",
+    "change-email": "CONFIRM_LINK_MAX_AGE",
 }
 
 
@@ -35,6 +37,7 @@ class LinkClaim:
 
     researcher_id: int
     nonce: str
+    email: str = ""  # the new address, for a change-of-address link
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
@@ -46,9 +49,13 @@ def max_age(purpose: str) -> int:
     return int(current_app.config[MAX_AGE_SETTINGS[purpose]])
 
 
-def make_token(purpose: str, researcher_id: int, nonce: str) -> str:
-    """A signed token for this researcher, valid while their link nonce stays `nonce`."""
-    return _serializer(purpose).dumps({"r": researcher_id, "n": nonce})
+def make_token(purpose: str, researcher_id: int, nonce: str, email: str = "") -> str:
+    """A signed token for this researcher, valid while their link nonce stays `nonce` (with the new address,
+    for a change of address)."""
+    payload = {"r": researcher_id, "n": nonce}
+    if email:
+        payload["e"] = email
+    return _serializer(purpose).dumps(payload)
 
 
 def read_token(purpose: str, token: str) -> LinkClaim:
@@ -62,7 +69,10 @@ def read_token(purpose: str, token: str) -> LinkClaim:
     if not isinstance(payload, dict) or not isinstance(payload.get("r"), int) \
             or not isinstance(payload.get("n"), str) or not payload["n"]:
         raise LinkError(expired=False)
-    return LinkClaim(researcher_id=payload["r"], nonce=payload["n"])
+    email = payload.get("e", "")
+    if not isinstance(email, str):
+        raise LinkError(expired=False)
+    return LinkClaim(researcher_id=payload["r"], nonce=payload["n"], email=email)
 
 
 def lifetime_in_words(seconds: int) -> str:

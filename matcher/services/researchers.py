@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from matcher.extensions import db
-from matcher.mail import external_url, queue_email, recipient_at_daily_cap
+from matcher.mail import coordinator_addresses, external_url, queue_email, recipient_at_daily_cap
 from matcher.models import ProfileDraft, Publication, ResearchCentre, Researcher
 from matcher.models.types import new_nonce, utcnow
 from matcher.publications import newest_first, normalise_link
@@ -108,6 +108,44 @@ def request_sign_in(email: str, reason: str = "manage") -> Outcome:
     with unit_of_work():
         outcome = operation()
     return Outcome(outcome.researcher, [m.id for m in outcome.message_ids])
+
+
+# --- a new e-mail address, proven before it is used ----------------------------------------------
+
+
+class EmailTaken(ValueError):
+    """Another profile already uses the address."""
+
+
+def request_email_change(researcher: Researcher, new_email: str) -> None:
+    """E-mail a confirmation link to the new address; the profile keeps the old one until it is followed."""
+    new_email = new_email.strip()
+    if find_by_email(new_email) is not None:
+        raise EmailTaken("Another profile already uses this address. Sign in with it instead, or choose another.")
+    with unit_of_work():
+        token = links.make_token("change-email", researcher.id, _change_link_nonce(researcher), email=new_email)
+        queue_email(new_email, "Confirm your new e-mail address", "researcher_change_email", researcher=researcher,
+                    link=external_url("researchers.confirm_new_email", token=token),
+                    lifetime=links.lifetime_in_words(links.max_age("change-email")))
+        audit.record(actor(researcher), "researcher.email_change_requested", "researcher", researcher.id)
+
+
+def confirm_email_change(token: str) -> Researcher:
+    """Follow the link sent to the new address, once: the profile takes it, and the old address is told."""
+    researcher, nonce = researcher_from_link("change-email", token)
+    new_email = links.read_token("change-email", token).email
+    if not new_email:
+        raise links.LinkError(expired=False)
+    if find_by_email(new_email) not in (None, researcher):
+        raise EmailTaken("Another profile took this address in the meantime, so yours was not changed.")
+    with unit_of_work():
+        if _change_link_nonce(researcher, expected=nonce) is None:
+            raise links.LinkError(expired=False, used=True)
+        old_email, researcher.email = researcher.email, new_email
+        queue_email(old_email, "Your e-mail address was changed", "researcher_email_changed",
+                    researcher=researcher, new_email=new_email, contact=", ".join(coordinator_addresses()))
+        audit.record(actor(researcher), "researcher.email_changed", "researcher", researcher.id)
+    return researcher
 
 
 # --- what was typed after a session ended -------------------------------------------------------

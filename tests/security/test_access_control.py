@@ -21,10 +21,11 @@ PUBLIC = {
 }
 STATUS_LINK = {"agencies.status", "agencies.add_information", "agencies.withdraw"}  # whoever holds the link
 EMAILED_LINK = {"researchers.confirm", "researchers.sign_in", "coordinators.unlock",  # signed, expiring tokens
-                "coordinators.accept_invitation", "coordinators.reset_password",
+                "coordinators.accept_invitation", "coordinators.reset_password", "researchers.confirm_new_email",
                 "directory.confirm_message", "directory.stop_messages"}
 RESEARCHER_ONLY = {
-    "researchers.profile", "researchers.edit", "researchers.edit_add_publication", "researchers.visibility",
+    "researchers.profile", "researchers.edit", "researchers.change_email", "researchers.edit_add_publication",
+    "researchers.visibility",
     "researchers.delete", "researchers.new_centre", "researchers.edit_centre", "researchers.edit_remove_publication",
     "researchers.edit_import_publications", "researchers.edit_import_orcid",
 }
