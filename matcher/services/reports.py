@@ -10,6 +10,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC
 
 from sqlalchemy import ColumnElement, Float, func, select, true
 from sqlalchemy.ext.compiler import compiles
@@ -19,6 +20,7 @@ from matcher import taxonomy
 from matcher.extensions import db
 from matcher.models import AuditEvent, Partnership, Problem, Researcher, Suggestion
 from matcher.models.types import slug_items
+from matcher.services import audit_log
 
 ACCEPTED_DECISIONS = taxonomy.ACCEPTED_DECISIONS
 
@@ -124,6 +126,11 @@ def dashboard() -> Dashboard:
 
 
 # --- CSV exports ----------------------------------------------------------------------------------
+# As people open them: UTF-8 with a byte-order mark (Excel then reads accents right), labels instead of codes,
+# scores rounded, timestamps in ISO 8601 with their zone, people's names instead of account codes.
+
+BOM = "\ufeff"
+SCORE_DIGITS = 3
 
 
 def _cell(value) -> str:
@@ -132,12 +139,28 @@ def _cell(value) -> str:
         return ""
     if isinstance(value, list | tuple):
         value = "; ".join(str(v) for v in value)
+    if isinstance(value, float):
+        value = round(value, SCORE_DIGITS)
     text = str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+def _when(moment) -> str:
+    """A stored UTC time as ISO 8601 with its zone ('2026-11-29T21:40:00+00:00'); '' for none."""
+    return moment.replace(tzinfo=UTC).isoformat(timespec="seconds") if moment else ""
+
+
+def _label(vocabulary, slug: str | None) -> str:
+    return taxonomy.label(vocabulary, slug) if slug else ""
+
+
+def _labels(vocabulary, slugs: list[str]) -> list[str]:
+    return taxonomy.labels(vocabulary, slugs or [])
+
+
 def _csv(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
     buffer = io.StringIO()
+    buffer.write(BOM)
     writer = csv.writer(buffer)
     writer.writerow(header)
     for row in rows:
@@ -150,21 +173,23 @@ def _csv(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
 
 
 def _problems() -> Iterator[list]:
-    for p in db.session.scalars(select(Problem).order_by(Problem.id)):
-        yield [p.id, p.created_at.isoformat(timespec="seconds"), p.status, p.agency_name, p.agency_type,
-               p.contact_name, p.email, p.phone, p.city, p.state, p.title, p.topics, p.help_wanted, p.funding,
-               p.is_sample]
+    for p in db.session.scalars(select(Problem).order_by(Problem.id).execution_options(yield_per=1000)):
+        yield [p.id, _when(p.created_at), _label(taxonomy.PROBLEM_STATUSES, p.status), p.agency_name,
+               _label(taxonomy.AGENCY_TYPES, p.agency_type), p.contact_name, p.email, p.phone, p.city, p.state,
+               p.title, _labels(taxonomy.TOPICS, p.topics), _labels(taxonomy.HELP_KINDS, p.help_wanted),
+               _label(taxonomy.FUNDING, p.funding), "yes" if p.is_sample else "no"]
 
 
 def _suggestions() -> Iterator[list]:
     query = (
         select(Suggestion, Researcher.name).join(Researcher, Suggestion.researcher_id == Researcher.id)
-        .order_by(Suggestion.problem_id, Suggestion.rank)
+        .order_by(Suggestion.problem_id, Suggestion.rank).execution_options(yield_per=1000)
     )
     for s, name in db.session.execute(query):
         yield [s.id, s.problem_id, s.researcher_id, name, s.rank, s.score, s.text_score, s.topic_score,
-               s.help_score, s.distance_score, s.terms_score, s.capacity_score, s.decision, s.decision_reason,
-               s.decided_at.isoformat(timespec="seconds") if s.decided_at else "", s.model_version]
+               s.help_score, s.distance_score, s.terms_score, s.capacity_score,
+               _label(taxonomy.SUGGESTION_DECISIONS, s.decision), s.decision_reason, _when(s.decided_at),
+               s.model_version]
 
 
 def _partnerships() -> Iterator[list]:
@@ -172,29 +197,33 @@ def _partnerships() -> Iterator[list]:
         select(Partnership, Researcher.name, Problem.agency_name)
         .join(Researcher, Partnership.researcher_id == Researcher.id)
         .join(Problem, Partnership.problem_id == Problem.id)
-        .order_by(Partnership.id)
+        .order_by(Partnership.id).execution_options(yield_per=1000)
     )
     for p, name, agency in db.session.execute(query):
-        yield [p.id, p.problem_id, agency, p.researcher_id, name, p.stage, p.outcome or "",
-               p.introduced_at.isoformat(timespec="seconds"),
-               p.closed_at.isoformat(timespec="seconds") if p.closed_at else "", p.notes]
+        yield [p.id, p.problem_id, agency, p.researcher_id, name, _label(taxonomy.PARTNERSHIP_STAGES, p.stage),
+               _label(taxonomy.PARTNERSHIP_OUTCOMES, p.outcome), _when(p.introduced_at), _when(p.closed_at),
+               p.notes]
 
 
 def _audit() -> Iterator[list]:
-    for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)):
-        details = "; ".join(f"{k}={v}" for k, v in sorted((e.details or {}).items()))
-        yield [e.id, e.at.isoformat(timespec="seconds"), e.actor, e.action, e.record_type, e.record_id, details]
+    events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=1000))
+    for batch in events.partitions():
+        names = audit_log.actor_names(batch)
+        for e in batch:
+            details = "; ".join(f"{k}={v}" for k, v in sorted((e.details or {}).items()))
+            yield [e.id, _when(e.at), names.get(e.actor, e.actor), e.action, e.record_type.replace("_", " "),
+                   e.record_id, details]
 
 
 EXPORTS = {
-    "problems": (["id", "submitted", "status", "agency", "agency_type", "contact", "email", "phone", "city",
-                  "state", "title", "topics", "help_wanted", "funding", "sample"], _problems),
-    "suggestions": (["id", "problem_id", "researcher_id", "researcher", "rank", "score", "text", "topics",
-                     "help", "distance", "terms", "capacity", "decision", "reason", "decided_at", "model"],
+    "problems": (["Problem", "Submitted", "Status", "Agency", "Agency type", "Contact", "E-mail", "Phone", "City",
+                  "State", "Title", "Topics", "Help wanted", "Funding", "Sample"], _problems),
+    "suggestions": (["Suggestion", "Problem", "Researcher ID", "Researcher", "Rank", "Score", "Text", "Topics",
+                     "Help", "Distance", "Terms", "Capacity", "Decision", "Reason", "Decided", "Model"],
                     _suggestions),
-    "partnerships": (["id", "problem_id", "agency", "researcher_id", "researcher", "stage", "outcome",
-                      "introduced_at", "closed_at", "notes"], _partnerships),
-    "audit": (["id", "at", "actor", "action", "record_type", "record_id", "details"], _audit),
+    "partnerships": (["Partnership", "Problem", "Agency", "Researcher ID", "Researcher", "Stage", "Outcome",
+                      "Introduced", "Closed", "Notes"], _partnerships),
+    "audit": (["Event", "When", "Who", "Action", "Record", "Record ID", "Details"], _audit),
 }
 
 

@@ -47,13 +47,36 @@ def test_csv_exports_download_and_defuse_formulas(coord_client, small_world):
     db.session.commit()
     response = coord_client.get("/coordinators/reports/problems.csv")
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.data.decode())))
-    assert rows[0][:3] == ["id", "submitted", "status"]
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Problem", "Submitted", "Status"]
     assert rows[1][10].startswith("'=")
     for name in ("suggestions", "partnerships", "audit"):
         assert coord_client.get(f"/coordinators/reports/{name}.csv").status_code == 200
-    audit_rows = list(csv.reader(io.StringIO(coord_client.get("/coordinators/reports/audit.csv").data.decode())))
+    audit_rows = list(csv.reader(io.StringIO(
+        coord_client.get("/coordinators/reports/audit.csv").data.decode("utf-8-sig"))))
     assert any(row[3] == "coordinator.created" for row in audit_rows[1:])
+
+
+def test_csv_exports_open_as_people_read_them(coord_client, small_world):
+    """UTF-8 with a BOM (Excel reads accents), labels not codes, rounded scores, zoned times, names."""
+    problem = small_world["problem"]
+    problem.agency_name = "Policía de Bogotá"
+    db.session.add(Suggestion(problem_id=problem.id, researcher_id=small_world["ada"].id, rank=1,
+                              score=0.123456789, model_version="test"))
+    db.session.commit()
+    raw = coord_client.get("/coordinators/reports/problems.csv").data
+    assert raw.startswith("\ufeff".encode())
+    [header, row] = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))[:2]
+    fields = dict(zip(header, row, strict=True))
+    assert fields["Agency"] == "Policía de Bogotá" and fields["Status"] == "New"
+    assert fields["Agency type"] == "Municipal police department" and "Burglary" in fields["Topics"]
+    assert fields["Submitted"].endswith("+00:00")
+    suggestions = list(csv.DictReader(io.StringIO(
+        coord_client.get("/coordinators/reports/suggestions.csv").data.decode("utf-8-sig"))))
+    assert suggestions[0]["Score"] == "0.123" and suggestions[0]["Decision"] != "pending"
+    audit = list(csv.DictReader(io.StringIO(
+        coord_client.get("/coordinators/reports/audit.csv").data.decode("utf-8-sig"))))
+    assert any(row["Who"].startswith("Casey Coordinator") for row in audit)  # the export itself, by name
 
 
 def test_outbox_shows_states_and_resends_failed_messages(coord_client, small_world, smtp_inbox):
