@@ -75,6 +75,7 @@ def test_markup_typed_by_users_is_shown_as_text_on_every_page(app, hostile_world
         for query in ("", "?q=" + PAYLOAD + "&page=" + PAYLOAD + "&state=" + PAYLOAD):
             response = client.get(url_of(app, rule, hostile_world) + query)
             if response.mimetype != "text/html":
+                response.close()  # a streamed download ends here, in its own request's context
                 continue
             html = response.get_data(as_text=True)
             for marker in RAW_MARKERS:
