@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, exists, func, or_, select
 
 from matcher import taxonomy
 from matcher.extensions import db
-from matcher.models import Problem
+from matcher.models import Partnership, Problem, Researcher, Suggestion
 from matcher.models.types import has_slug
 
 PAGE_SIZE = 50
@@ -39,12 +40,32 @@ def queue_query(filters: QueueFilters):
         query = query.where(Problem.agency_type == filters.agency_type)
     text = filters.q.strip()
     if text:
-        query = query.where(or_(*(
-            column.icontains(text, autoescape=True)
-            for column in (Problem.title, Problem.description, Problem.agency_name, Problem.city)
-        )))
+        query = query.where(_matches_search(text))
     is_new = case((Problem.status == "new", 0), else_=1)
     return query.order_by(is_new, Problem.created_at, Problem.id)
+
+
+PROBLEM_NUMBER = re.compile(r"^(#?)\s*(\d{1,9})$")
+
+
+def _matches_search(text: str):
+    """"#12" is problem 12; anything else (a bare number too) is looked for in the statement, the agency, its
+    contact (name, role, e-mail, phone), the names of researchers suggested for it or introduced to it, and,
+    when it is a number, the problem's number."""
+    number = PROBLEM_NUMBER.match(text)
+    if number and number.group(1):
+        return Problem.id == int(number.group(2))
+    researcher_named = select(Researcher.id).where(Researcher.name.icontains(text, autoescape=True))
+    conditions = [
+        *(column.icontains(text, autoescape=True) for column in (
+            Problem.title, Problem.description, Problem.agency_name, Problem.city, Problem.contact_name,
+            Problem.contact_role, Problem.email, Problem.phone)),
+        exists().where(Suggestion.problem_id == Problem.id, Suggestion.researcher_id.in_(researcher_named)),
+        exists().where(Partnership.problem_id == Problem.id, Partnership.researcher_id.in_(researcher_named)),
+    ]
+    if number:
+        conditions.append(Problem.id == int(number.group(2)))
+    return or_(*conditions)
 
 
 def queue_page(filters: QueueFilters) -> tuple[list[Problem], int]:

@@ -166,3 +166,24 @@ def test_a_suggestion_on_a_closed_problem_cannot_be_rejected(coord_client, small
     db.session.expire_all()
     assert bo.decision == "pending" and bo.decision_reason == "" and problem.status == "closed"
     assert "suggestion.rejected" not in [e.action for e in db.session.query(AuditEvent)]
+
+
+def test_the_queue_finds_problems_by_number_contact_and_researcher_name(coord_client, small_world):
+    problem = small_world["problem"]  # contact Pat Chief, pat@example.gov, phone 555-0100
+    other = make_problem(title="Overdoses after release", contact_name="Robin Analyst", email="robin@county.gov")
+    db.session.add(other)
+    db.session.flush()
+    db.session.add(Suggestion(problem_id=problem.id, researcher_id=small_world["ada"].id, rank=1, score=0.9,
+                              model_version="test"))
+    db.session.commit()
+
+    def found(q: str) -> set[str]:
+        page = coord_client.get("/coordinators/queue?q=" + q).data.decode()
+        return {title for title in ("Break-ins on the east side", "Overdoses after release") if title in page}
+
+    assert found(f"%23{problem.id}") == {"Break-ins on the east side"}  # "#12"
+    assert found(f"%23{other.id}") == {"Overdoses after release"}
+    assert "Overdoses after release" in found(str(other.id))  # a bare number: the number, or digits in the text
+    assert found("pat@example") == {"Break-ins on the east side"}
+    assert found("Robin") == {"Overdoses after release"}
+    assert found("Nearrepeat") == {"Break-ins on the east side"}  # Ada Nearrepeat was suggested for it
