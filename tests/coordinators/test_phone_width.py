@@ -30,7 +30,7 @@ def overflowing(page) -> list[str]:
     """Elements wider than the screen (none on a page that fits), named by tag and class."""
     return page.evaluate("""() => {
         const limit = document.documentElement.clientWidth + 1;
-        return [...document.querySelectorAll('main *')]
+        return [...document.querySelectorAll('body *')]
             .filter(e => e.getBoundingClientRect().right > limit && getComputedStyle(e).position !== 'fixed'
                          && !e.closest('.table-scroll'))
             .map(e => e.tagName.toLowerCase() + '.' + (e.className || ''));
