@@ -55,13 +55,17 @@ def _enqueue_deliveries(session: Session) -> None:
         enqueue_safely(deliver_message, message_id)
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_deliveries(session: Session) -> None:
-    session.info.pop(AWAITING_COMMIT, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_deliveries(session: Session, previous_transaction) -> None:
+    # Only when the whole transaction is undone: a savepoint's rollback keeps the outer unit's messages (its own
+    # messages are left without an identity, which the commit hook skips).
+    if previous_transaction.parent is None:
+        session.info.pop(AWAITING_COMMIT, None)
 
 
 # Messages anyone can make us send to any address by filling in a public form.
-UNVERIFIED_KINDS = ("researcher_confirm", "researcher_sign_in", "agency_problem_received", "agency_status_links")
+UNVERIFIED_KINDS = ("researcher_confirm", "researcher_sign_in", "agency_problem_received", "agency_status_links",
+                    "researcher_change_email")
 
 
 def recipient_at_daily_cap(address: str) -> bool:

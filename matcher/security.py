@@ -21,8 +21,9 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("X-Content-Type-Options", "nosniff")
-    # Private status and sign-in links carry secrets in the URL: never leak them.
-    headers.setdefault("Referrer-Policy", "no-referrer")
+    # Private status and sign-in links carry secrets in the URL: never send them to another site. Same-origin
+    # (not no-referrer) because Flask-WTF checks, over HTTPS, that a form post's Referer is this site.
+    headers.setdefault("Referrer-Policy", "same-origin")
     if response.mimetype == "text/html":
         headers.setdefault("Cache-Control", "no-store")
     if current_app.config.get("SITE_URL", "").startswith("https://"):

@@ -16,6 +16,8 @@ from matcher.services import agency_requests, index_cache, matching
 from matcher.services import researchers as researcher_service
 from matcher.task_queue import enqueue_safely, huey, periodic_task, task
 
+RANKING_LOCK_SECONDS = 900  # a worker killed mid-ranking must not block the problem's rankings for good
+
 
 @task()
 def deliver_message(message_id: int) -> None:
@@ -46,7 +48,7 @@ def compute_suggestions(problem_id: int, only_if_missing: bool = False) -> None:
     if problem is None or (only_if_missing and problem.suggestions_computed_at is not None):
         return
     try:
-        with huey.lock_task(f"suggestions-{problem_id}"):
+        with huey.lock_task(f"suggestions-{problem_id}", ttl=RANKING_LOCK_SECONDS):
             matching.refresh_suggestions_safely(problem)
     except TaskLockedException:  # another worker is ranking it; the periodic catch-up sees any change since
         current_app.logger.info("Suggestions for problem %s are being computed already", problem_id)

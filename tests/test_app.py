@@ -111,7 +111,7 @@ def test_security_headers_on_every_response(client):
         assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
         assert headers["X-Frame-Options"] == "DENY"
         assert headers["X-Content-Type-Options"] == "nosniff"
-        assert headers["Referrer-Policy"] == "no-referrer"
+        assert headers["Referrer-Policy"] == "same-origin"
 
 
 def test_behind_a_proxy_the_client_address_comes_from_x_forwarded_for():

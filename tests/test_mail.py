@@ -31,3 +31,22 @@ def test_a_message_left_sending_by_a_crash_is_sent_by_send_mail(db, runner, smtp
     assert [m["To"] for m in smtp_inbox.messages] == ["r@example.edu"]
     statuses = dict(db.session.execute(select(OutboxMessage.to, OutboxMessage.status)).all())
     assert statuses == {"r@example.edu": "sent", "s@example.edu": "sending"}
+
+
+def test_a_failed_inner_unit_keeps_the_outer_units_mail_on_its_way(db, monkeypatch):
+    """A savepoint rolled back inside a unit that goes on: the outer unit's message is still queued."""
+    from matcher import task_queue
+    from matcher.services.transactions import unit_of_work
+
+    queued = []
+    monkeypatch.setattr(task_queue, "enqueue_safely", lambda job, *args: queued.append(args))
+    with unit_of_work():
+        kept = queue_email("kept@example.org", "Kept", "agency_status_links", statements=[])
+        try:
+            with unit_of_work():
+                queue_email("undone@example.org", "Undone", "agency_status_links", statements=[])
+                db.session.flush()
+                raise ValueError("the inner step fails")
+        except ValueError:
+            pass
+    assert queued == [(kept.id,)]  # the kept one only: the undone one was never stored

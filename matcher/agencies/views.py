@@ -41,9 +41,11 @@ def submit():
             return _thank_you(form.email.data, None)
         if form.validate():
             problem, created = agency_requests.submit_problem(form.problem_values(), form.submission_key.data)
-            if not created:
+            if not created and session.get("submitted_problem") == problem.id:  # this browser sent it: Back, Send
                 flash("You had already sent this statement, so it was not stored again. This is its status page.")
                 return redirect(url_for("agencies.status", token=problem.status_token), code=303)
+            if not created:  # the same form replayed from elsewhere: stored once, and its status link stays private
+                return _thank_you(form.email.data, None)
             return _thank_you(form.email.data, problem.id)
         if not form.submission_key.data:
             form.submission_key.data = agency_requests.new_submission_key()

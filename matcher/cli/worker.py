@@ -23,4 +23,6 @@ def worker_command(threads: int, periodic: bool) -> None:
     log.handlers[:] = current_app.logger.handlers
     log.setLevel(logging.INFO)
     # Redis blocks until a job comes; SQLite storage is polled, at most a second apart.
-    huey.create_consumer(workers=threads, worker_type="thread", periodic=periodic, max_delay=1.0).run()
+    # SIGTERM (honcho, Procfile platforms) stops gracefully too: running jobs finish first.
+    huey.create_consumer(workers=threads, worker_type="thread", periodic=periodic, max_delay=1.0,
+                         graceful_signal="TERM").run()

@@ -180,6 +180,7 @@ NOT_TYPED = {"csrf_token", "submit", "import_publications", "import_orcid", "add
 
 @bp.route("/profile/email", methods=["GET", "POST"])
 @researcher_required
+@form_rate_limit()
 def change_email():
     """Ask for a new e-mail address; it replaces the old one once the link sent to it is followed."""
     form = ChangeEmailForm()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from sqlalchemy import Select, or_, select
 
@@ -45,8 +45,8 @@ def events_query(wanted: AuditFilter) -> Select:
         query = query.where(AuditEvent.record_id == wanted.record_id)
     if wanted.date_from:
         query = query.where(AuditEvent.at >= datetime.combine(wanted.date_from, time.min))
-    if wanted.date_to:  # the whole of the last day
-        query = query.where(AuditEvent.at < datetime.combine(wanted.date_to + timedelta(days=1), time.min))
+    if wanted.date_to:  # the whole of the last day (31 December 9999 has no day after it)
+        query = query.where(AuditEvent.at <= datetime.combine(wanted.date_to, time.max))
     return query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
 
 

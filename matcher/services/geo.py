@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import zipcodes
 
-ZIP_PATTERN = re.compile(r"^\d{5}$")
+ZIP_PATTERN = re.compile(r"^[0-9]{5}$")  # ASCII digits only: "６２７０１" is no ZIP code
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,10 @@ def lookup_zip(code: str) -> ZipPlace | None:
     try:
         rows = zipcodes.matching(code)
     except (TypeError, ValueError):
+        return None
+    except BaseException as error:  # the table's Rust parser panics (not an Exception) on input it dislikes
+        if isinstance(error, KeyboardInterrupt | SystemExit):
+            raise
         return None
     if not rows:
         return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from matcher.extensions import db
 from matcher.mail import deliver_after_this_commit
@@ -38,9 +38,13 @@ def resend(message_id: int, coordinator: Coordinator) -> str:
     if message.status not in ("failed", "dead"):
         raise CoordinationError("Only failed messages can be resent.")
     with unit_of_work():
-        if message.status == "dead":
-            message.attempts = 0
-        message.status = "pending"
+        # Conditional, so a retry job that claimed the message meanwhile is not undone (it would go out twice).
+        reset = {"status": "pending", **({"attempts": 0} if message.status == "dead" else {})}
+        claimed = db.session.execute(update(OutboxMessage).where(
+            OutboxMessage.id == message.id, OutboxMessage.status.in_(("failed", "dead"))).values(**reset))
+        if claimed.rowcount != 1:
+            raise CoordinationError("This message is being sent right now. Reload the outbox in a moment.")
+        db.session.refresh(message)
         deliver_after_this_commit(message)
         audit.record(actor(coordinator), "outbox.resent", "outbox_message", message.id, to=message.to)
     db.session.refresh(message)

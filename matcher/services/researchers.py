@@ -122,6 +122,8 @@ def request_email_change(researcher: Researcher, new_email: str) -> None:
     new_email = new_email.strip()
     if find_by_email(new_email) is not None:
         raise EmailTaken("Another profile already uses this address. Sign in with it instead, or choose another.")
+    if recipient_at_daily_cap(new_email):
+        raise EmailTaken("We have sent this address several messages today already. Please try again tomorrow.")
     with unit_of_work():
         token = links.make_token("change-email", researcher.id, _change_link_nonce(researcher), email=new_email)
         queue_email(new_email, "Confirm your new e-mail address", "researcher_change_email", researcher=researcher,

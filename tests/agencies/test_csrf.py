@@ -52,3 +52,15 @@ def test_submit_add_information_and_withdraw_with_csrf_tokens(csrf_app):
     with csrf_app.app_context():
         kinds = list(db.session.scalars(select(ProblemUpdate.kind).order_by(ProblemUpdate.id)))
         assert kinds == ["info", "withdrawal"]
+
+
+def test_over_https_a_post_from_the_sites_own_page_is_accepted(csrf_app):
+    """Flask-WTF wants a same-site Referer on HTTPS posts: the pages' referrer policy must let browsers send it
+    to this site (and only to it, so secret links never reach another site)."""
+    client = csrf_app.test_client()
+    form_page = client.get("/agencies/submit", base_url="https://localhost")
+    assert form_page.headers["Referrer-Policy"] == "same-origin"  # sent to this site, never to others
+    data = valid_form(csrf_token=token_in(form_page.get_data(as_text=True), "csrf_token"))
+    sent = client.post("/agencies/submit", data=data, base_url="https://localhost",
+                       headers={"Referer": "https://localhost/agencies/submit"})  # what the browser sends
+    assert sent.status_code == 303

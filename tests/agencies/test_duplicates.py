@@ -77,3 +77,15 @@ def test_the_confirmation_shows_the_reference_number_and_a_copy(client, db, matc
     assert f"Reference number: <strong>{problem.id}</strong>" in html
     assert "A copy of what you sent" in html
     assert problem.title in html and "Thefts from vehicles in three downtown parking garages" in html
+
+
+def test_a_replay_from_another_browser_is_stored_once_without_opening_the_status_page(app, client, db, matching):
+    key = form_key(client)
+    client.post("/agencies/submit", data=valid_form(submission_key=key))
+    stranger = app.test_client()  # someone who copied the form's fields, key included
+    replay = stranger.post("/agencies/submit", data=valid_form(submission_key=key))
+    assert replay.headers["Location"].endswith("/agencies/submitted")
+    page = stranger.get("/agencies/submitted").get_data(as_text=True)
+    problem = db.session.scalar(select(Problem))
+    assert problem.status_token not in page and "Reference number" not in page
+    assert problem_count(db) == 1

@@ -354,3 +354,10 @@ def test_the_asked_for_researcher_is_named_at_the_top_of_the_form(client, db):
     html = client.get(f"/agencies/submit?researcher={researcher.id}").get_data(as_text=True)
     top = html.split('<form method="post"')[0]
     assert "You are asking for <strong" in top and "Rosa Delgado" in top
+
+
+@pytest.mark.parametrize("zip_code", ["６２７０１", "０２１０８", "٠٢١٠٨"])
+def test_a_zip_in_other_digits_is_explained_not_a_crash(client, db, matching, zip_code):
+    response = client.post("/agencies/submit", data=valid_form(zip=zip_code))
+    assert response.status_code == 200 and "zip-error" in response.get_data(as_text=True)
+    assert problem_count(db) == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from matcher.extensions import db
@@ -36,3 +37,25 @@ def test_a_resend_that_fails_again_says_so(coord_client, config_override):
     assert "The message failed again" in response.get_data(as_text=True)
     db.session.expire_all()
     assert (message.status, message.attempts) == ("failed", 2)
+
+
+def test_resend_never_undoes_a_claim_made_meanwhile(db, coordinator):
+    """A retry job claimed the failed message between the page and the Resend click: it is not sent twice."""
+    from sqlalchemy import update
+    from sqlalchemy.orm import Session
+
+    from matcher.models.types import utcnow
+    from matcher.services import outbox_admin
+    from matcher.services.coordination import CoordinationError
+
+    message = OutboxMessage(to="lost@example.org", subject="Introduction", body="Hello", status="failed", attempts=1)
+    db.session.add(message)
+    db.session.commit()
+    with Session(db.engine) as worker:
+        worker.execute(update(OutboxMessage).where(OutboxMessage.id == message.id)
+                       .values(status="sending", claimed_at=utcnow()))
+        worker.commit()
+    with pytest.raises(CoordinationError, match="being sent right now"):
+        outbox_admin.resend(message.id, coordinator)
+    db.session.expire_all()
+    assert db.session.get(OutboxMessage, message.id).status == "sending"

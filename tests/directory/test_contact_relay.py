@@ -327,3 +327,12 @@ def test_with_csrf_on_the_form_and_the_opt_out_button_need_their_tokens(tmp_path
         assert _db.session.get(Researcher, researcher_id).accepts_messages is False
         _db.session.remove()
         _db.engine.dispose()
+
+
+def test_the_confirmation_repeats_nothing_the_sender_typed(client, db, ada):
+    """Anyone can type anyone's address: the confirmation must not carry their words to a stranger."""
+    write(client, ada.id, sender_name="Cheap Pills Inc", subject="Buy now at spam.example",
+          message="Visit spam.example for the best deals on everything you never needed, today only.")
+    [confirmation] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "contact_confirm")).all()
+    for typed in ("Cheap Pills", "spam.example"):
+        assert typed not in confirmation.body and typed not in confirmation.subject

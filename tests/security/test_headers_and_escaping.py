@@ -24,7 +24,7 @@ def assert_secure_headers(response, where) -> None:
     assert "frame-ancestors 'none'" in policy, where
     assert headers.get("X-Frame-Options") == "DENY", where
     assert headers.get("X-Content-Type-Options") == "nosniff", where
-    assert headers.get("Referrer-Policy") == "no-referrer", where
+    assert headers.get("Referrer-Policy") == "same-origin", where
 
 
 def assert_no_inline_code(html: str, where) -> None:
