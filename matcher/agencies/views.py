@@ -88,8 +88,16 @@ def status(token: str):
     return _render_status(problem, AddInformationForm(prefix="info"), WithdrawForm(prefix="withdraw"))
 
 
+def _information_refused(minutes: int):
+    """Information posted over the rate limit: the status page again, with the text as typed and the wait."""
+    problem = _problem_or_404(request.view_args["token"])
+    page = _render_status(problem, AddInformationForm(prefix="info"), WithdrawForm(prefix="withdraw"),
+                          wait_minutes=minutes)
+    return make_response(page, 429)
+
+
 @bp.post("/status/<token>/information")
-@form_rate_limit()
+@form_rate_limit(_information_refused)
 def add_information(token: str):
     """Append information or an answer to the statement."""
     problem = _problem_or_404(token)
@@ -128,12 +136,12 @@ def _problem_or_404(token: str):
     return problem
 
 
-def _render_status(problem, info_form, withdraw_form):
+def _render_status(problem, info_form, withdraw_form, wait_minutes: int | None = None):
     partnerships = agency_requests.introductions(problem)
     return render_template(
         "agencies/status.html", problem=problem, partnerships=partnerships,
         steps=agency_requests.progress(problem, partnerships), updates=agency_requests.agency_updates(problem),
         question=agency_requests.open_question(problem), finished=agency_requests.is_finished(problem),
-        status_label=agency_requests.status_for_agency(problem),
+        status_label=agency_requests.status_for_agency(problem), wait_minutes=wait_minutes,
         info_form=info_form, withdraw_form=withdraw_form,
     )

@@ -46,8 +46,14 @@ def _registration_form() -> RegistrationForm:
     return form
 
 
+def _registration_refused(minutes: int):
+    """A registration over the rate limit: the form again, as typed, with how long to wait."""
+    page = _render_profile_form("researchers/register.html", _registration_form(), wait_minutes=minutes)
+    return current_app.make_response((page, 429))
+
+
 @bp.route("/register", methods=["GET", "POST"])
-@form_rate_limit()
+@form_rate_limit(_registration_refused)
 def register():
     """The registration form; a valid one creates an unlisted profile and e-mails a link."""
     form = _registration_form()
