@@ -12,7 +12,7 @@ from huey.exceptions import TaskLockedException
 from matcher import mail
 from matcher.extensions import db
 from matcher.models import OutboxMessage, Problem
-from matcher.services import agency_requests, index_cache, matching
+from matcher.services import agency_requests, index_cache, matching, team
 from matcher.services import researchers as researcher_service
 from matcher.task_queue import enqueue_safely, huey, periodic_task, task
 
@@ -32,6 +32,12 @@ def deliver_message(message_id: int) -> None:
 def send_sign_in_link(email: str) -> None:
     """'Manage my profile': look the address up and, if it has a profile, queue a sign-in link."""
     researcher_service.request_sign_in(email)
+
+
+@task()
+def send_password_reset(email: str) -> None:
+    """'Forgot your password?': look the address up and, if it is an active coordinator's, e-mail a reset link."""
+    team.request_password_reset(email)
 
 
 @task()

@@ -21,6 +21,8 @@ from matcher.security import form_rate_limit
 from matcher.services import audit_log, team
 from matcher.services.accounts import AccountError
 from matcher.services.links import LinkError, lifetime_in_words
+from matcher.task_queue import enqueue_safely
+from matcher.tasks import send_password_reset
 
 AUDIT_PAGE_SIZE = 50
 # Pages anyone may open: an ended session is explained there without sending the visitor away.
@@ -125,7 +127,8 @@ def forgot_password():
     """Ask for a reset link; the answer is the same whatever the address, so it reveals no account."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        team.request_password_reset(form.email.data)  # mail goes out from the task queue once committed
+        # One job looks the address up and queues the link: known and unknown addresses answer alike.
+        enqueue_safely(send_password_reset, form.email.data)
         flash(f"If {form.email.data.strip()} belongs to an active coordinator account, we have e-mailed it a "
               f"link to choose a new password (valid {lifetime_in_words(team.link_max_age('reset'))}).")
         return redirect(url_for("coordinators.sign_in"), code=303)
