@@ -148,6 +148,11 @@ def me():
     return current_user._get_current_object()
 
 
+# The edit form's own buttons besides Save: after the session ended they keep what was typed, as Save does.
+KEEPS_TYPED_FORM = {"researchers.edit_add_publication", "researchers.edit_remove_publication",
+                    "researchers.edit_import_publications", "researchers.edit_import_orcid"}
+
+
 def _ask_for_a_new_link():
     flash("Your session has ended or you are not signed in. "
           "Enter your e-mail address and we will send you a new sign-in link.", "warning")
@@ -160,6 +165,8 @@ def researcher_required(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not is_researcher():
+            if request.method == "POST" and request.endpoint in KEEPS_TYPED_FORM:
+                return _edit_after_session_ended()  # a row added, removed or imported: keep the form too
             return _ask_for_a_new_link()
         return view(*args, **kwargs)
 

@@ -134,9 +134,9 @@ def fresh_index() -> Iterator[DirectoryIndex]:
     """This process's index, rebuilt or patched when the corpus stamp in the database has moved, and held
     while it is used: the index is updated in place, so no thread may read it during an update."""
     state = process_search()
-    stamp = corpus.current_stamp()
     database = str(db.engine.url)
     with state.lock:
+        stamp = corpus.current_stamp()  # read under the lock: a later request never sees an older stamp
         if state.index is None or state.database != database or (stamp != state.stamp
                                                                   and stamp[0] <= state.stamp[0]):
             _rebuild(state, stamp, database)

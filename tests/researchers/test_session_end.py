@@ -65,3 +65,11 @@ def test_after_a_sign_out_elsewhere_the_text_is_shown_to_copy_but_not_kept(clien
     page = late.get_data(as_text=True)
     assert "nothing was saved. Copy what you typed" in page and NEW_STATEMENT in page
     assert drafts(db) == 0
+
+
+def test_adding_a_publication_row_after_the_session_ended_keeps_the_form_too(client, db):
+    signed_in(client, db, email="dana@example.edu")
+    end_session(client)
+    late = client.post("/researchers/profile/edit/add-publication",
+                       data=profile_data(email="", statement=NEW_STATEMENT))
+    assert late.status_code == 401 and drafts(db) == 1
