@@ -182,3 +182,33 @@ def test_model_version_names_the_index_and_tells_weightings_apart():
     other = matching.model_version(index_version, base | {"capacity": 0.06})
     assert one != other and one.startswith(index_version)
     assert len(one) <= Suggestion.model_version.type.length  # stored whole, never cut
+
+
+def test_a_statement_changed_while_it_is_ranked_is_ranked_again_later(db, monkeypatch):
+    """The ranking holds no lock while it works; an edit made meanwhile must not be hidden by its result."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+    from sqlalchemy.orm import Session
+
+    from matcher.models.types import utcnow
+
+    problem = make_problem(description="Residential burglary keeps coming back to the same blocks.")
+    db.session.add_all([problem, make_researcher(statement="Near-repeat burglary.")])
+    db.session.commit()
+    rank = matching.rank_problem
+
+    def rank_while_the_agency_adds_information(p, k=None):
+        with Session(db.engine) as other:  # another request commits a change in the middle of the ranking
+            other.execute(update(Problem).where(Problem.id == p.id)
+                          .values(updated_at=utcnow() + timedelta(seconds=1)))
+            other.commit()
+        return rank(p, k)
+
+    monkeypatch.setattr(matching, "rank_problem", rank_while_the_agency_adds_information)
+    matching.refresh_suggestions(problem)
+    assert problem.id in matching.problems_needing_suggestions()  # still outdated: ranked again by the catch-up
+
+    monkeypatch.setattr(matching, "rank_problem", rank)
+    matching.refresh_suggestions(problem)
+    assert problem.id not in matching.problems_needing_suggestions()

@@ -139,11 +139,16 @@ def explanation(hit: ranking.TextHit | None, strength: float = 0.0) -> dict:
 
 
 def refresh_suggestions(problem: Problem) -> list[Suggestion]:
-    """Recompute and store a problem's suggestions; decided ones (shortlisted, rejected…) are kept."""
+    """Recompute and store a problem's suggestions; decided ones (shortlisted, rejected…) are kept.
+
+    The ranking runs before the write transaction, so no lock is held while it works; a statement changed
+    meanwhile keeps its newer timestamp, and the catch-up ranks it again."""
+    started, seen = utcnow(), problem.updated_at
+    result = rank_problem(problem)
     with unit_of_work():
         # One refresh per problem at a time: concurrent ones would insert the same suggestions twice.
         db.session.execute(select(Problem.id).where(Problem.id == problem.id).with_for_update())
-        result = rank_problem(problem)
+        db.session.refresh(problem)
         decided = {
             s.researcher_id: s for s in db.session.scalars(
                 select(Suggestion).where(Suggestion.problem_id == problem.id, Suggestion.decision != "pending")
@@ -160,8 +165,10 @@ def refresh_suggestions(problem: Problem) -> list[Suggestion]:
             _fill(row, rank, suggestion, result)
             db.session.add(row)
             stored.append(row)
-        # Set both so the update's own timestamp does not make the suggestions look outdated.
-        problem.suggestions_computed_at = problem.updated_at = utcnow()
+        if problem.updated_at == seen:  # both, so this update's own timestamp does not look like a change
+            problem.suggestions_computed_at = problem.updated_at = utcnow()
+        else:  # changed while it was ranked: older than the change, so it is ranked again
+            problem.suggestions_computed_at = started
         problem.exclusions = [[rid, reason] for rid, reason in result.exclusions]
     return stored
 
