@@ -125,3 +125,11 @@ def test_graduate_students_are_mentioned_only_when_offered(client, db):
     db.session.commit()
     assert "Graduate students available" in client.get(f"/directory/researchers/{offering.id}").get_data(as_text=True)
     assert "Graduate students" not in client.get(f"/directory/researchers/{silent.id}").get_data(as_text=True)
+
+
+def test_a_right_to_left_name_is_isolated_from_the_text_around_it(client, db):
+    arabic = make_researcher(name="ليلى حداد", institution="Example University")
+    db.session.add(arabic)
+    db.session.commit()
+    assert "<bdi>ليلى حداد</bdi>" in client.get(f"/directory/researchers/{arabic.id}").get_data(as_text=True)
+    assert "<bdi>ليلى حداد</bdi>" in client.get("/directory/").get_data(as_text=True)

@@ -14,7 +14,7 @@ from matcher.services import directory
 from matcher.services import researchers as researcher_service
 from tests.factories import make_researcher
 
-RESULT_LINK = re.compile(r'<h3><a href="/directory/researchers/(\d+)">([^<]+)</a>')
+RESULT_LINK = re.compile(r'<h3><a href="/directory/researchers/(\d+)"><bdi>([^<]+)</bdi></a>')
 
 
 def found(client, query: str) -> list[str]:
