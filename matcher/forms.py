@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField, widgets
 from wtforms.fields.choices import SelectChoice
@@ -67,3 +68,8 @@ def zip_matches_state(state_field: str = "state"):
             raise ValidationError(message)
 
     return validate
+
+
+def requested_page() -> int:
+    """The ?page= number, kept between 1 and 10,000 so no request asks the database for absurd offsets."""
+    return min(max(request.args.get("page", 1, type=int), 1), 10_000)

@@ -7,7 +7,7 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from matcher.agencies import bp
 from matcher.agencies.forms import AddInformationForm, ProblemForm, StatusLinksForm, WithdrawForm
 from matcher.security import form_rate_limit
-from matcher.services import agency_requests
+from matcher.services import agency_requests, problem_review
 from matcher.task_queue import enqueue_safely
 from matcher.tasks import send_status_links
 
@@ -62,7 +62,7 @@ def _thank_you(email: str | None, problem_id: int | None):
 @bp.get("/submitted")
 def submitted():
     """Confirmation after a statement was sent: its reference number and a copy of what was sent."""
-    problem = agency_requests.get_problem(session.get("submitted_problem"))
+    problem = problem_review.get_problem(session.get("submitted_problem"))
     return render_template("agencies/submitted.html", email=session.get("submitted_email", ""), problem=problem)
 
 

@@ -70,7 +70,7 @@ def render_problem(problem, code: int = 200, rejecting: int | None = None, **giv
         free=problem_review.free_capacity([s.researcher_id for s in suggestions]),
         forms=forms, action_form=SuggestionActionForm(formdata=None), rejecting=rejecting,
         weak_match=WEAK_MATCH, answers_sent="answers" in given, duplicates=agency_requests.likely_duplicates(problem),
-        computing=problem_review.suggestions_pending(problem),
+        computing=problem_review.suggestions_pending(problem), outdated=problem_review.suggestions_outdated(problem),
     ), code
 
 
@@ -229,7 +229,7 @@ def change_answers(problem_id: int):
         return _refused(problem, error, answers=form)
     if not change.changed:
         return _done(problem, "Nothing to save: the funding and distance answers are as they were.")
-    if problem.suggestions_computed_at is None or problem.suggestions_computed_at < problem.updated_at:
+    if problem.suggestions_computed_at is None or problem_review.suggestions_outdated(problem):
         return _done(problem, "The answers were saved; the suggestions are being recomputed: reload the page in a "
                               "moment. Your decisions are kept.")
     return _done(problem, "The answers were saved and the suggestions recomputed. Your decisions were kept.")

@@ -17,6 +17,7 @@ from matcher.coordinators.forms import (
 )
 from matcher.errors import render_error
 from matcher.extensions import db
+from matcher.forms import requested_page
 from matcher.security import form_rate_limit
 from matcher.services import audit_log, team
 from matcher.services.accounts import AccountError
@@ -197,10 +198,8 @@ def audit():
         date_from=None if form.date_from.errors else form.date_from.data,
         date_to=None if form.date_to.errors else form.date_to.data,
     )
-    page = db.paginate(audit_log.events_query(wanted), page=_requested_page(), per_page=AUDIT_PAGE_SIZE,
+    page = db.paginate(audit_log.events_query(wanted), page=requested_page(), per_page=AUDIT_PAGE_SIZE,
                        error_out=False)
     return render_template("coordinators/audit.html", form=form, page=page, names=audit_log.actor_names(page.items))
 
 
-def _requested_page() -> int:
-    return min(max(request.args.get("page", 1, type=int), 1), 10_000)

@@ -64,7 +64,7 @@ def confirm_message(token: str):
     try:
         outcome = contact_relay.confirm_and_relay(token)
     except ContactLinkError as error:
-        return render_template("directory/write_link.html", reason=error.reason, request=error.request), 400
+        return render_template("directory/write_link.html", reason=error.reason, contact=error.request), 400
     return render_template("directory/write_relayed.html", outcome=outcome), 409 if outcome.refused else 200
 
 

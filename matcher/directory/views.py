@@ -7,6 +7,7 @@ from flask import abort, render_template, request, url_for
 from matcher.directory import bp
 from matcher.directory.forms import SearchForm
 from matcher.extensions import db
+from matcher.forms import requested_page
 from matcher.models import ResearchCentre, Researcher
 from matcher.services import directory
 from matcher.services.researchers import is_stale
@@ -56,8 +57,3 @@ def centre(centre_id: int):
     if found is None:
         abort(404)
     return render_template("directory/centre.html", centre=found, members=directory.listed_members(found))
-
-
-def requested_page() -> int:
-    """The ?page= number, kept between 1 and 10,000 so no request asks the database for absurd offsets."""
-    return min(max(request.args.get("page", 1, type=int), 1), 10_000)

@@ -46,9 +46,6 @@ EMPTY_PUBLICATION_ROWS = 3
 MAX_PUBLICATION_ROWS_READ = 40
 MAX_KEYWORDS, MAX_KEYWORD_LENGTH = 25, 60
 MAX_CONFLICTS, MAX_CONFLICT_LENGTH = 30, 200
-URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
-
-
 def at_least_one(message: str):
     """Validator for checkbox groups: one box or more ticked (no `required` on each box)."""
 
@@ -134,7 +131,7 @@ def web_address(form, field) -> None:
     """Validator: an http(s) address."""
     text = (field.data or "").strip()
     field.data = text
-    if text and not URL_PATTERN.match(text):
+    if text and not is_web_address(text):
         raise ValidationError("Please enter a web address starting with https://.")
 
 

@@ -33,12 +33,26 @@ class AccountError(ValueError):
     """A coordinator account could not be created."""
 
 
+MIN_PASSWORD_LENGTH = 10
+
+
+def check_password_length(password: str) -> None:
+    """Refuse a password shorter than MIN_PASSWORD_LENGTH."""
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
+
+
+def find_coordinator(email: str) -> Coordinator | None:
+    """The coordinator with this e-mail address (case and surrounding spaces ignored), or None."""
+    address = (email or "").strip().lower()
+    return db.session.scalar(select(Coordinator).where(func.lower(Coordinator.email) == address))
+
+
 def create_coordinator(email: str, password: str, name: str = "") -> Coordinator:
     """Create a coordinator with a hashed password."""
     email = email.strip().lower()
-    if len(password) < 10:
-        raise AccountError("The password must be at least 10 characters long.")
-    if db.session.scalar(select(Coordinator).where(func.lower(Coordinator.email) == email)):
+    check_password_length(password)
+    if find_coordinator(email) is not None:
         raise AccountError(f"A coordinator with the e-mail {email} already exists.")
     coordinator = Coordinator(email=email, name=name, password_hash=generate_password_hash(password))
     with unit_of_work():
@@ -49,17 +63,15 @@ def create_coordinator(email: str, password: str, name: str = "") -> Coordinator
 
 
 def _find_coordinator(email: str) -> Coordinator:
-    email = (email or "").strip().lower()
-    coordinator = db.session.scalar(select(Coordinator).where(func.lower(Coordinator.email) == email))
+    coordinator = find_coordinator(email)
     if coordinator is None:
-        raise AccountError(f"There is no coordinator with the e-mail {email}.")
+        raise AccountError(f"There is no coordinator with the e-mail {(email or '').strip().lower()}.")
     return coordinator
 
 
 def change_password(email: str, password: str) -> Coordinator:
     """Give a coordinator a new password; every session of theirs ends."""
-    if len(password) < 10:
-        raise AccountError("The password must be at least 10 characters long.")
+    check_password_length(password)
     password_hash = generate_password_hash(password)
     with unit_of_work():
         coordinator = _find_coordinator(email)
@@ -93,8 +105,7 @@ def end_sessions(account) -> None:
 
 def authenticate(email: str, password: str) -> Coordinator | None:
     """The active coordinator with this e-mail and password, or None."""
-    email = (email or "").strip().lower()
-    coordinator = db.session.scalar(select(Coordinator).where(func.lower(Coordinator.email) == email))
+    coordinator = find_coordinator(email)
     if coordinator is None or not coordinator.active:
         check_password_hash(_dummy_hash(), password or "")
         return None
@@ -193,7 +204,7 @@ def _queue_unlock_link(email: str) -> list[int]:
     """E-mail the account's owner a link that lifts the account-wide lock (nothing for an unknown address)."""
     from matcher.mail import external_url, queue_email
 
-    coordinator = db.session.scalar(select(Coordinator).where(func.lower(Coordinator.email) == _account(email)))
+    coordinator = find_coordinator(email)
     if coordinator is None or not coordinator.active:
         return []
     token = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=UNLOCK_SALT).dumps(

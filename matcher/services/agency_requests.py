@@ -224,13 +224,6 @@ def _text_similarity(one: Problem, other: Problem) -> float:
 # --- The private status page ------------------------------------------------------------------
 
 
-def get_problem(problem_id) -> Problem | None:
-    """The problem with this id, or None (for None or a malformed id too)."""
-    if not isinstance(problem_id, int) or not 0 < problem_id < 2**31:
-        return None
-    return db.session.get(Problem, problem_id)
-
-
 def find_by_token(token: str) -> Problem | None:
     """The problem whose status token this is, or None (malformed tokens never reach the database)."""
     if not isinstance(token, str) or not TOKEN_PATTERN.match(token):

@@ -27,8 +27,10 @@ class ExcludedResearcher:
     reason: str
 
 
-def get_problem(problem_id: int) -> Problem | None:
-    """A problem with its follow-ups."""
+def get_problem(problem_id) -> Problem | None:
+    """The problem with this id, or None (for None or a malformed id too)."""
+    if not isinstance(problem_id, int) or not 0 < problem_id < 2**31:
+        return None
     return db.session.get(Problem, problem_id)
 
 
@@ -41,6 +43,11 @@ def ensure_suggestions(problem: Problem) -> None:
 def suggestions_pending(problem: Problem) -> bool:
     """Whether an open problem was never ranked yet: its ranking job is queued (or the catch-up will run it)."""
     return problem.suggestions_computed_at is None and problem.status in taxonomy.OPEN_PROBLEM_STATUSES
+
+
+def suggestions_outdated(problem: Problem) -> bool:
+    """Whether the statement changed after its suggestions were computed (a new ranking is on its way)."""
+    return problem.suggestions_computed_at is not None and problem.suggestions_computed_at < problem.updated_at
 
 
 def recompute_suggestions(problem: Problem, coordinator: Coordinator) -> None:

@@ -21,11 +21,10 @@ from matcher.extensions import db
 from matcher.models import Coordinator, OutboxMessage
 from matcher.models.types import new_nonce, utcnow
 from matcher.services import audit
-from matcher.services.accounts import AccountError
+from matcher.services.accounts import AccountError, check_password_length, find_coordinator
 from matcher.services.links import LinkError, lifetime_in_words
 from matcher.services.transactions import unit_of_work
 
-MIN_PASSWORD_LENGTH = 10
 LINK_SALTS = {"invite": "coordinator-invite", "reset": "coordinator-password-reset"}
 LINK_MAX_AGES = {"invite": ("COORDINATOR_INVITE_LINK_MAX_AGE", 3 * 86400),
                  "reset": ("COORDINATOR_RESET_LINK_MAX_AGE", 2 * 3600)}
@@ -43,15 +42,6 @@ def actor(coordinator: Coordinator) -> str:
 
 def _normalised(email: str) -> str:
     return (email or "").strip().lower()
-
-
-def _by_email(email: str) -> Coordinator | None:
-    return db.session.scalar(select(Coordinator).where(func.lower(Coordinator.email) == _normalised(email)))
-
-
-def _check_length(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
 
 
 def list_coordinators() -> list[Coordinator]:
@@ -108,7 +98,7 @@ def coordinator_for_link(purpose: str, token: str) -> Coordinator:
 
 def set_password_from_link(purpose: str, token: str, password: str) -> Coordinator:
     """Use an invitation or reset link once: the new password is set and every other session ends."""
-    _check_length(password)
+    check_password_length(password)
     coordinator = coordinator_for_link(purpose, token)
     with unit_of_work():
         # Compare-and-set on the nonce: of two submissions of the same link, only one gets through.
@@ -130,7 +120,7 @@ def invite(email: str, name: str, inviter: Coordinator | None) -> tuple[Coordina
     account and the id of the queued message. No inviter means the system (flask invite-coordinator)."""
     email = _normalised(email)
     name = (name or "").strip()
-    if _by_email(email) is not None:
+    if find_coordinator(email) is not None:
         raise AccountError(f"A coordinator with the e-mail {email} already exists.")
     try:
         with unit_of_work():
@@ -163,7 +153,7 @@ def request_password_reset(email: str) -> list[int]:
     """E-mail a reset link to the active account with this address; nothing for any other address (the page
     answers the same either way), nor once MAIL_PER_RECIPIENT_PER_DAY links went to it in a day, so the form
     cannot flood a coordinator's mailbox. The ids of the queued messages."""
-    coordinator = _by_email(email)
+    coordinator = find_coordinator(email)
     if coordinator is None or not coordinator.active:
         with unit_of_work():
             audit.record("anonymous", "coordinator.password_reset_requested_unknown", "coordinator", None,
@@ -211,7 +201,7 @@ def change_own_password(coordinator: Coordinator, current: str, new: str) -> Coo
     caller signs this one in again with the new session identity)."""
     if not check_password_hash(coordinator.password_hash, current or ""):
         raise WrongPasswordError("That is not your current password.")
-    _check_length(new)
+    check_password_length(new)
     with unit_of_work():
         coordinator.password_hash = generate_password_hash(new)
         coordinator.session_nonce = new_nonce()
@@ -240,7 +230,7 @@ def record_sign_in(coordinator: Coordinator, client: str) -> None:
 
 def record_failed_sign_in(email: str, client: str) -> None:
     """Note a failed sign-in: the e-mail typed (never the password) and the account it names, if any."""
-    known = _by_email(email)
+    known = find_coordinator(email)
     with unit_of_work():
         audit.record("anonymous", "coordinator.sign_in_failed", "coordinator", known.id if known else None,
                      email=(email or "").strip()[:254], client=client)
