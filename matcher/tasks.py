@@ -54,10 +54,26 @@ def compute_suggestions(problem_id: int, only_if_missing: bool = False) -> None:
     if problem is None or (only_if_missing and problem.suggestions_computed_at is not None):
         return
     try:
-        with huey.lock_task(f"suggestions-{problem_id}", ttl=RANKING_LOCK_SECONDS):
-            matching.refresh_suggestions_safely(problem)
+        lock = _ranking_lock(problem_id)
     except TaskLockedException:  # another worker is ranking it; the periodic catch-up sees any change since
         current_app.logger.info("Suggestions for problem %s are being computed already", problem_id)
+        return
+    try:
+        matching.refresh_suggestions_safely(problem)
+    finally:
+        lock.release()
+
+
+def _ranking_lock(problem_id: int):
+    """Hold the problem's ranking lock: one that expires where the storage can (Redis, memory), so a worker
+    killed mid-ranking cannot block it for good; the SQLite storage only keeps locks without expiry."""
+    try:
+        lock = huey.lock_task(f"suggestions-{problem_id}", ttl=RANKING_LOCK_SECONDS)
+        lock.acquire()
+    except NotImplementedError:
+        lock = huey.lock_task(f"suggestions-{problem_id}")
+        lock.acquire()
+    return lock
 
 
 @periodic_task(crontab(minute="*"))

@@ -129,3 +129,23 @@ def test_send_mail_still_sends_what_waits(db, runner, smtp_inbox):
     assert "sent 1" in result.output
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)
                              .where(OutboxMessage.status == "sent")) == 1
+
+
+def test_a_ranking_job_runs_on_the_default_sqlite_storage(db, tmp_path):
+    """`make run` keeps the queue in a SQLite file, whose locks cannot expire: the ranking job still runs."""
+    from huey.storage import SqliteStorage
+
+    from matcher import tasks
+    from matcher.models import Suggestion
+    from matcher.task_queue import huey
+    from tests.factories import make_problem, make_researcher
+
+    huey.storage = SqliteStorage(name="matcher", filename=str(tmp_path / "tasks.sqlite3"))  # restored afterwards
+    problem = make_problem(description="Residential burglary keeps coming back to the same blocks.")
+    db.session.add_all([problem, make_researcher(statement="Near-repeat burglary and break-ins.")])
+    db.session.commit()
+    tasks.compute_suggestions.call_local(problem.id)
+    db.session.expire_all()
+    assert db.session.query(Suggestion).filter_by(problem_id=problem.id).count() == 1
+    tasks.compute_suggestions.call_local(problem.id)  # the lock was released: a second ranking runs too
+    assert not huey.is_locked(f"suggestions-{problem.id}")
