@@ -8,15 +8,25 @@ from matcher.models.drafts import ProfileDraft
 from matcher.models.outbox import OutboxMessage
 from matcher.models.partnerships import Partnership, PartnershipEvent
 from matcher.models.problems import Problem, ProblemUpdate
-from matcher.models.researchers import Publication, ResearchCentre, Researcher
+from matcher.models.researchers import (
+    CentreMembership,
+    CentreRole,
+    MembershipStatus,
+    Publication,
+    ResearchCentre,
+    Researcher,
+)
 from matcher.models.suggestions import Suggestion
 
 __all__ = [
     "AuditEvent",
+    "CentreMembership",
+    "CentreRole",
     "ContactRequest",
     "ContactStatus",
     "Coordinator",
     "CorpusVersion",
+    "MembershipStatus",
     "OutboxMessage",
     "Partnership",
     "PartnershipEvent",

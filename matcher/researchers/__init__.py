@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("researchers", __name__)
 
-from matcher.researchers import publications, views  # noqa: E402,F401
+from matcher.researchers import centres, publications, views  # noqa: E402,F401

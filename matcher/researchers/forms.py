@@ -84,12 +84,17 @@ def centre_number(value) -> int:
 class CentreField(SelectField):
     """The centre choice, with a plain message for a value that is not on the list (an old or edited page)."""
 
+    def __init__(self, *args, not_offered: str = "Please choose a research centre from the list (or None).",
+                 **kwargs):
+        super().__init__(*args, **kwargs)
+        self.not_offered = not_offered
+
     def pre_validate(self, form) -> None:
         """Refuse a centre that is not offered, in words a researcher understands."""
         try:
             super().pre_validate(form)
         except ValidationError:
-            raise ValidationError("Please choose a research centre from the list (or None).") from None
+            raise ValidationError(self.not_offered) from None
 
 
 def list_limits(separator: str, most: int, longest: int, noun: str, plural: str = ""):
@@ -384,6 +389,18 @@ class ConfirmForm(FlaskForm):
     """A single button that confirms an action (hide, show, delete, sign out)."""
 
     submit = SubmitField("Confirm")
+
+
+class JoinCentreForm(FlaskForm):
+    """Ask to join a research centre (its administrators approve)."""
+
+    centre_id = CentreField("Research centre", coerce=centre_number, default=0,
+                            not_offered="Please choose a research centre from the list.")
+    submit = SubmitField("Ask to join")
+
+    def set_centre_choices(self, centres) -> None:
+        """Offer the existing research centres."""
+        self.centre_id.choices = [(c.id, f"{c.name} ({c.university})") for c in centres]
 
 
 class CentreForm(FlaskForm):

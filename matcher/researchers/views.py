@@ -1,29 +1,27 @@
-"""Researcher pages: registration, e-mailed links, the self-service profile and research centres."""
+"""Researcher pages: registration, e-mailed links and the self-service profile (centres: researchers/centres.py)."""
 
 from __future__ import annotations
 
 import time
 from functools import wraps
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.datastructures import MultiDict
 
 from matcher.auth import RESEARCHER_EXPIRY_KEY, is_researcher, researcher_of_ended_session
-from matcher.extensions import db
-from matcher.models import ResearchCentre
 from matcher.researchers import bp
 from matcher.researchers.forms import (
     MAX_PUBLICATIONS,
-    CentreForm,
     ChangeEmailForm,
     ConfirmForm,
+    JoinCentreForm,
     ProfileForm,
     RegistrationForm,
     SignInRequestForm,
 )
 from matcher.security import form_rate_limit
-from matcher.services import links, publication_import
+from matcher.services import centres, links, publication_import
 from matcher.services import researchers as service
 from matcher.task_queue import enqueue_safely
 from matcher.tasks import send_sign_in_link
@@ -42,7 +40,7 @@ def index():
 
 def _registration_form() -> RegistrationForm:
     form = RegistrationForm()
-    form.set_centre_choices(service.all_centres())
+    form.set_centre_choices(centres.all_centres())
     return form
 
 
@@ -176,14 +174,24 @@ def researcher_required(view):
 @bp.get("/profile")
 @researcher_required
 def profile():
-    """The researcher's own page: status and what they can do."""
-    return render_template("researchers/profile.html", researcher=current_user, form=ConfirmForm(),
-                           stale=service.is_stale(me()), expires_at=session.get(RESEARCHER_EXPIRY_KEY))
+    """The researcher's own page: status, what they can do, and their research centre."""
+    return render_profile()
+
+
+def render_profile(join_form: JoinCentreForm | None = None, status: int = 200):
+    """The profile page, with the join-a-centre form as posted when it was refused."""
+    if join_form is None:
+        join_form = JoinCentreForm(formdata=None)
+    join_form.set_centre_choices(centres.all_centres())
+    page = render_template("researchers/profile.html", researcher=current_user, form=ConfirmForm(),
+                           join_form=join_form, stale=service.is_stale(me()),
+                           expires_at=session.get(RESEARCHER_EXPIRY_KEY))
+    return page, status
 
 
 def _edit_form(formdata=None) -> ProfileForm:
     form = ProfileForm() if formdata is None else ProfileForm(formdata=formdata)
-    form.set_centre_choices(service.all_centres())
+    form.set_centre_choices(centres.all_centres())
     return form
 
 
@@ -300,43 +308,3 @@ def sign_out():
         session.clear()
         flash("You are signed out.")
     return redirect(url_for("researchers.index"))
-
-
-# --- research centres -------------------------------------------------------------------------
-
-
-@bp.route("/centres/new", methods=["GET", "POST"])
-@researcher_required
-def new_centre():
-    """Create a research centre and join it."""
-    form = CentreForm()
-    if form.validate_on_submit():
-        try:
-            centre = service.create_centre(me(), form.values())
-        except service.CentreNameTaken:
-            form.name.errors.append("A centre with this name is already listed: choose it on your profile instead.")
-        else:
-            flash(f"{centre.name} is created and you are a member.")
-            return redirect(url_for("researchers.profile"))
-    return render_template("researchers/centre_form.html", form=form, centre=None)
-
-
-@bp.route("/centres/<int:centre_id>/edit", methods=["GET", "POST"])
-@researcher_required
-def edit_centre(centre_id: int):
-    """A member edits their research centre's profile."""
-    centre = db.session.get(ResearchCentre, centre_id)
-    if centre is None:
-        abort(404)
-    if not centre.editable_by(current_user):
-        abort(403)
-    form = CentreForm(obj=centre)
-    if form.validate_on_submit():
-        try:
-            service.update_centre(me(), centre, form.values())
-        except service.CentreNameTaken:
-            form.name.errors.append("Another centre already has this name.")
-        else:
-            flash("The centre's profile is saved.")
-            return redirect(url_for("directory.centre", centre_id=centre.id))
-    return render_template("researchers/centre_form.html", form=form, centre=centre)

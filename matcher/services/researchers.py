@@ -1,5 +1,5 @@
-"""Researcher profiles: registration, confirmation, sign-in links, edits, hiding, deletion,
-research centres and yearly reconfirmation. One transaction per operation."""
+"""Researcher profiles: registration, confirmation, sign-in links, edits, hiding, deletion and yearly
+reconfirmation (research centres are in services.centres). One transaction per operation."""
 
 from __future__ import annotations
 
@@ -14,25 +14,20 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from matcher.extensions import db
 from matcher.mail import coordinator_addresses, external_url, queue_email, recipient_at_daily_cap
-from matcher.models import ProfileDraft, Publication, ResearchCentre, Researcher
+from matcher.models import ProfileDraft, Publication, Researcher
 from matcher.models.types import new_nonce, utcnow
 from matcher.publications import newest_first, normalise_link
-from matcher.services import audit, links
+from matcher.services import audit, centres, links
 from matcher.services.geo import lookup_zip
 from matcher.services.transactions import unit_of_work
 
 # Profile fields a researcher can set (e-mail is set once, at registration).
 PROFILE_FIELDS = (
-    "name", "position", "institution", "department", "centre_id", "city", "state", "zip", "remote",
+    "name", "position", "institution", "department", "city", "state", "zip", "remote",
     "statement", "keywords", "topics", "methods", "help_offered", "terms", "grad_students", "capacity",
     "conflicts", "orcid", "website", "accepts_messages",
 )
-CENTRE_FIELDS = ("name", "university", "website", "description", "city", "state", "topics")
 MAX_PUBLICATIONS = 20
-
-
-class CentreNameTaken(ValueError):
-    """Another research centre already has this name."""
 
 
 @dataclass
@@ -74,6 +69,7 @@ def register(email: str, values: dict, publications: list[dict]) -> Outcome:
         _apply_profile(researcher, values, publications)
         db.session.add(researcher)
         db.session.flush()
+        centres.choose_centre(researcher, values.get("centre_id"))
         message = queue_email(
             researcher.email, "Confirm your Research Partners profile", "researcher_confirm",
             researcher=researcher, link=_link("confirm", researcher),
@@ -248,6 +244,7 @@ def confirm_from_link(purpose: str, token: str) -> Researcher:
         researcher.confirmed_at = utcnow()
         if first_time:
             audit.record(actor(researcher), "researcher.confirmed", "researcher", researcher.id)
+            centres.announce_request(researcher)
         audit.record(actor(researcher), f"researcher.link_followed.{purpose}", "researcher", researcher.id)
         return researcher
 
@@ -263,6 +260,8 @@ def update_profile(researcher: Researcher, values: dict, publications: list[dict
 
     def operation() -> Researcher:
         _apply_profile(researcher, values, publications)
+        if "centre_id" in values:
+            centres.choose_centre(researcher, values["centre_id"])
         researcher.updated_at = utcnow()
         audit.record(actor(researcher), "researcher.updated", "researcher", researcher.id)
         return researcher
@@ -280,6 +279,8 @@ def set_hidden(researcher: Researcher, hidden: bool) -> Researcher:
         researcher.hidden = hidden
         audit.record(actor(researcher), "researcher.hidden" if hidden else "researcher.shown",
                      "researcher", researcher.id)
+        if hidden:
+            centres.profile_hidden(researcher)
         return researcher
 
     with unit_of_work():
@@ -291,6 +292,7 @@ def delete_profile(researcher: Researcher) -> None:
 
     def operation() -> None:
         researcher_id = researcher.id
+        centres.removing_profile(researcher)
         db.session.delete(researcher)
         db.session.flush()
         audit.record("researcher", "researcher.deleted", "researcher", researcher_id)
@@ -317,6 +319,7 @@ def _apply_profile(researcher: Researcher, values: dict, publications: list[dict
 def profile_values(researcher: Researcher) -> dict:
     """The profile as form data, for the edit page."""
     values = {name: getattr(researcher, name) for name in PROFILE_FIELDS}
+    values["centre_id"] = centres.requested_centre_id(researcher)
     values["publications"] = [
         {"title": p.title, "year": p.year, "abstract": p.abstract, "link": p.link}
         for p in researcher.publications
@@ -359,65 +362,3 @@ def send_stale_reminders(now: datetime | None = None) -> list[int]:
     with unit_of_work():
         outcome = operation()
     return [m.id for m in outcome.message_ids]
-
-
-# --- research centres -------------------------------------------------------------------------
-
-
-def all_centres() -> list[ResearchCentre]:
-    """Every research centre, by name."""
-    return list(db.session.scalars(select(ResearchCentre).order_by(ResearchCentre.name)))
-
-
-def create_centre(researcher: Researcher, values: dict) -> ResearchCentre:
-    """Create a research centre and make the researcher a member of it."""
-
-    def operation() -> ResearchCentre:
-        _check_centre_name(values["name"])
-        centre = ResearchCentre(**{name: values[name] for name in CENTRE_FIELDS}, created_by_id=researcher.id)
-        db.session.add(centre)
-        db.session.flush()
-        researcher.centre = centre
-        audit.record(actor(researcher), "centre.created", "research_centre", centre.id)
-        return centre
-
-    try:
-        with unit_of_work():
-            return operation()
-    except IntegrityError:
-        raise CentreNameTaken(values["name"]) from None
-
-
-def _touch_listed_members(centre: ResearchCentre) -> None:
-    """The centre's name is part of its listed members' public profiles (the directory searches it)."""
-    listed = [member for member in centre.members if member.is_listed]
-    for member in listed:
-        member.updated_at = utcnow()
-
-
-def update_centre(researcher: Researcher, centre: ResearchCentre, values: dict) -> ResearchCentre:
-    """Save a centre's profile, edited by one of its members."""
-
-    def operation() -> ResearchCentre:
-        _check_centre_name(values["name"], exclude_id=centre.id)
-        renamed = values["name"] != centre.name
-        for name in CENTRE_FIELDS:
-            setattr(centre, name, values[name])
-        if renamed:
-            _touch_listed_members(centre)
-        audit.record(actor(researcher), "centre.updated", "research_centre", centre.id)
-        return centre
-
-    try:
-        with unit_of_work():
-            return operation()
-    except IntegrityError:
-        raise CentreNameTaken(values["name"]) from None
-
-
-def _check_centre_name(name: str, exclude_id: int | None = None) -> None:
-    query = select(ResearchCentre.id).where(func.lower(ResearchCentre.name) == name.strip().lower())
-    if exclude_id is not None:
-        query = query.where(ResearchCentre.id != exclude_id)
-    if db.session.scalar(query) is not None:
-        raise CentreNameTaken(name)
