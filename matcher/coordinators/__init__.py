@@ -9,6 +9,7 @@ bp.add_app_template_filter(highlight, "highlight_terms")
 
 from matcher.coordinators import (  # noqa: E402,F401
     assignment,
+    centres,
     contacts,
     outbox,
     partnerships,
