@@ -282,26 +282,40 @@ def appoint_administrator(user, centre: ResearchCentre, membership_id: int) -> C
         return membership
 
 
-def _make_administrator(membership: CentreMembership, by: str, action: str) -> None:
+def _make_administrator(membership: CentreMembership, by: str, action: str, notify: bool = True) -> None:
     membership.role = CentreRole.ADMINISTRATOR.value
     centre = membership.centre
     centre.administered_by_coordinators = False
     audit.record(by, action, "research_centre", centre.id, researcher_id=membership.researcher_id)
-    queue_email(membership.researcher.email, f"You now administer {centre.name}", "centre_administrator",
-                researcher=membership.researcher, centre=centre, link=external_url("researchers.profile"))
+    if notify:
+        queue_email(membership.researcher.email, f"You now administer {centre.name}", "centre_administrator",
+                    researcher=membership.researcher, centre=centre, link=external_url("researchers.profile"))
 
 
-def _settle_administration(centre: ResearchCentre) -> None:
+def enrol_members(centre: ResearchCentre) -> None:
+    """Sample data: the researchers placed in the centre become approved members, and it gets an administrator
+    as after a departure (without e-mail: the addresses are fictional)."""
+    for member in centre.members:
+        if member.membership is None:
+            member.membership = CentreMembership(centre=centre, status=MembershipStatus.APPROVED.value,
+                                                 requested_at=member.created_at or utcnow(),
+                                                 decided_at=member.created_at or utcnow(), decided_by="system")
+    db.session.flush()
+    db.session.expire(centre, ["memberships"])
+    _settle_administration(centre, notify=False)
+
+
+def _settle_administration(centre: ResearchCentre, notify: bool = True) -> None:
     """With no administrator left, pass the centre to its longest-standing listed member, else to the
     coordinators."""
     if centre.administrators or centre.administered_by_coordinators:
         return
     successor = next((m for m in centre.approved_memberships if m.researcher.is_listed), None)
     if successor is not None:
-        _make_administrator(successor, "system", "centre.administration_passed")
+        _make_administrator(successor, "system", "centre.administration_passed", notify=notify)
         return
     centre.administered_by_coordinators = True
     audit.record("system", "centre.administration_passed_to_coordinators", "research_centre", centre.id)
-    for address in coordinator_addresses():
+    for address in coordinator_addresses() if notify else []:
         queue_email(address, f"{centre.name} has no administrator", "centre_to_coordinators", centre=centre,
                     link=external_url("coordinators.centres"))

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from matcher.extensions import db
 from matcher.models import Problem, Publication, ResearchCentre, Researcher
 from matcher.models.types import utcnow
+from matcher.services.centres import enrol_members
 from matcher.services.geo import lookup_zip
 from matcher.services.transactions import unit_of_work
 
@@ -36,6 +37,10 @@ def load_sample_data(seed_dir: str) -> SeedReport:
     with unit_of_work():
         centres = _load_centres(read_seed_file(seed_dir, "centres.json"), report)
         _load_researchers(read_seed_file(seed_dir, "researchers.json"), centres, report)
+        db.session.flush()
+        for centre in centres.values():
+            if not centre.memberships:  # a centre loaded now (one seeded before keeps its members' roles)
+                enrol_members(centre)
         _load_problems(read_seed_file(seed_dir, "problems.json"), report)
     return report
 

@@ -158,7 +158,7 @@ def test_a_researcher_adds_a_centre_and_it_lists_them_as_member(client, db):
     assert client.post("/researchers/centres/new", data=data).status_code == 302
     centre = db.session.scalar(select(ResearchCentre))
     db.session.refresh(researcher)
-    assert researcher.centre_id == centre.id
+    assert researcher.centre_id == centre.id and centre.is_administered_by(researcher)
     html = client.get(f"/directory/centres/{centre.id}").get_data(as_text=True)
     assert researcher.name in html and "We work with police on places." in html
     assert "Center for Place-Based Prevention" in client.get("/directory/centres").get_data(as_text=True)
@@ -173,7 +173,7 @@ def test_a_researcher_adds_a_centre_and_it_lists_them_as_member(client, db):
     assert centre.description == "Updated."
 
 
-def test_only_the_creator_edits_a_centre(client, db):
+def test_only_administrators_edit_a_centre(client, db):
     centre = ResearchCentre(name="Other Centre", university="U", state="MA")
     db.session.add(centre)
     db.session.commit()
@@ -201,4 +201,6 @@ def test_researchers_join_an_existing_centre_from_the_form(client, db):
     db.session.commit()
     assert "Existing Centre (U)" in client.get("/researchers/register").get_data(as_text=True)
     client.post("/researchers/register", data=profile_data(centre_id=str(centre.id)))
-    assert db.session.scalar(select(Researcher)).centre_id == centre.id
+    registrant = db.session.scalar(select(Researcher))
+    assert registrant.centre_id is None  # a request, until the centre's administrators approve it
+    assert registrant.membership.centre_id == centre.id and not registrant.membership.is_approved
