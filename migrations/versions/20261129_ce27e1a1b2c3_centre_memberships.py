@@ -17,7 +17,7 @@ depends_on = None
 
 
 def upgrade():
-    memberships = op.create_table(
+    op.create_table(
         'centre_memberships',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('researcher_id', sa.Integer(), nullable=False),
@@ -37,35 +37,34 @@ def upgrade():
     with op.batch_alter_table('research_centres', table_kwargs={"sqlite_autoincrement": True}) as batch_op:
         batch_op.add_column(sa.Column('administered_by_coordinators', sa.Boolean(), nullable=False,
                                       server_default=sa.false()))
-    _adopt_existing_members(memberships)
+    _adopt_existing_members()
 
 
-def _adopt_existing_members(memberships):
+def _adopt_existing_members():
     """Researchers in a centre become approved members; its creator, or else its longest-standing listed
     member, its administrator; a centre with neither is administered by the coordinators."""
     connection = op.get_bind()
-    centres = connection.execute(sa.text("SELECT id, created_by_id FROM research_centres")).all()
-    members = connection.execute(sa.text(
-        "SELECT id, centre_id, created_at, confirmed_at, hidden FROM researchers WHERE centre_id IS NOT NULL"
-        " ORDER BY created_at, id")).all()
-    rows, orphaned = [], []
-    for centre_id, creator_id in centres:
-        own = [m for m in members if m.centre_id == centre_id]
-        listed = [m for m in own if m.confirmed_at is not None and not m.hidden]
-        administrator = next((m.id for m in listed if m.id == creator_id), None)
-        if administrator is None and listed:
-            administrator = listed[0].id
-        if administrator is None:
-            orphaned.append(centre_id)
-        rows += [dict(researcher_id=m.id, centre_id=centre_id, status='approved',
-                      role='administrator' if m.id == administrator else 'member',
-                      requested_at=m.created_at, decided_at=m.created_at, decided_by='system')
-                 for m in own]
-    if rows:
-        op.bulk_insert(memberships, rows)
+    connection.execute(sa.text(
+        "INSERT INTO centre_memberships (researcher_id, centre_id, status, role, requested_at, decided_at,"
+        " decided_by) SELECT id, centre_id, 'approved', 'member', created_at, created_at, 'system'"
+        " FROM researchers WHERE centre_id IS NOT NULL"))
+    creators = dict(connection.execute(sa.text("SELECT id, created_by_id FROM research_centres")).all())
+    listed = connection.execute(sa.text(
+        "SELECT id, centre_id FROM researchers WHERE centre_id IS NOT NULL AND confirmed_at IS NOT NULL"
+        " AND hidden = :no ORDER BY created_at, id"), {"no": False}).all()
+    administrators = {}
+    for researcher_id, centre_id in listed:  # oldest first: the creator, or else the first one
+        if researcher_id == creators[centre_id]:
+            administrators[centre_id] = researcher_id
+        else:
+            administrators.setdefault(centre_id, researcher_id)
+    if administrators:
+        connection.execute(sa.text("UPDATE centre_memberships SET role = 'administrator' WHERE researcher_id IN :ids")
+                           .bindparams(sa.bindparam("ids", expanding=True)), {"ids": list(administrators.values())})
+    orphaned = [centre_id for centre_id in creators if centre_id not in administrators]
     if orphaned:
         connection.execute(sa.text("UPDATE research_centres SET administered_by_coordinators = :yes"
-                                   " WHERE id IN :ids").bindparams(sa.bindparam('ids', expanding=True)),
+                                   " WHERE id IN :ids").bindparams(sa.bindparam("ids", expanding=True)),
                            {"yes": True, "ids": orphaned})
 
 
