@@ -293,16 +293,17 @@ def _make_administrator(membership: CentreMembership, by: str, action: str, noti
 
 
 def enrol_members(centre: ResearchCentre) -> None:
-    """Sample data: the researchers placed in the centre become approved members, and it gets an administrator
-    as after a departure (without e-mail: the addresses are fictional)."""
-    for member in centre.members:
-        if member.membership is None:
-            member.membership = CentreMembership(centre=centre, status=MembershipStatus.APPROVED.value,
-                                                 requested_at=member.created_at or utcnow(),
-                                                 decided_at=member.created_at or utcnow(), decided_by="system")
-    db.session.flush()
-    db.session.expire(centre, ["memberships"])
-    _settle_administration(centre, notify=False)
+    """Researchers placed in the centre directly (sample data) become approved members, and it gets an
+    administrator as after a departure, without e-mail (sample addresses are fictional)."""
+    with unit_of_work():
+        for member in centre.members:
+            if member.membership is None:
+                joined = member.created_at or utcnow()
+                member.membership = CentreMembership(centre=centre, status=MembershipStatus.APPROVED.value,
+                                                     requested_at=joined, decided_at=joined, decided_by="system")
+        db.session.flush()
+        db.session.expire(centre, ["memberships"])
+        _settle_administration(centre, notify=False)
 
 
 def _settle_administration(centre: ResearchCentre, notify: bool = True) -> None:

@@ -11,7 +11,7 @@ from tests.factories import make_researcher
 OPEN_TO_ALL = {"coordinators.sign_in", "coordinators.sign_out", "coordinators.unlock",  # no account needed
                "coordinators.forgot_password", "coordinators.accept_invitation", "coordinators.reset_password"}
 SAMPLE_VALUES = {"problem_id": 1, "partnership_id": 1, "message_id": 1, "name": "problems", "coordinator_id": 1,
-                 "change": "deactivate"}
+                 "change": "deactivate", "centre_id": 1, "membership_id": 1, "decision": "approve"}
 
 
 def coordinator_urls(app) -> list[tuple[str, str]]:
@@ -21,6 +21,7 @@ def coordinator_urls(app) -> list[tuple[str, str]]:
         if not rule.endpoint.startswith("coordinators.") or rule.endpoint in OPEN_TO_ALL:
             continue
         path = rule.rule.replace("<any(deactivate, reactivate):change>", "deactivate")
+        path = path.replace("<any(approve, decline):decision>", "approve")
         for argument in rule.arguments:
             path = path.replace(f"<int:{argument}>", str(SAMPLE_VALUES[argument]))
             path = path.replace(f"<{argument}>", str(SAMPLE_VALUES[argument]))
@@ -32,7 +33,8 @@ def test_the_blueprint_has_every_area(app):
     paths = {url for _, url in coordinator_urls(app)}
     assert len(paths) >= 15
     for part in ("/queue", "/problems/1/introduce", "/partnerships/1/stage", "/assignment", "/reports", "/outbox",
-                 "/team", "/team/1/deactivate", "/audit", "/password"):
+                 "/team", "/team/1/deactivate", "/audit", "/password", "/centres",
+                 "/centres/1/requests/1/approve", "/centres/1/members/1/administrator"):
         assert any(path.endswith(part) for path in paths), part
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from matcher.models import Publication, ResearchCentre, Researcher
 from matcher.models.types import utcnow
-from matcher.services import directory
+from matcher.services import centres, directory
 from matcher.services import researchers as researcher_service
 from tests.factories import make_researcher
 
@@ -108,8 +108,9 @@ def test_the_centre_name_is_searched_and_a_rename_is_found(client, db):
     centre = ResearchCentre(name="Center for Safer Streets", university="Lakeside University", state="IL")
     member = make_researcher(name="Ben Member", centre=centre)
     add(db, centre, member)
+    centres.enrol_members(centre)  # its only member administers it
     assert found(client, "q=safer+streets") == ["Ben Member"]
-    researcher_service.update_centre(member, centre, {
+    centres.update_centre(member, centre, {
         "name": "Institute for Quiet Avenues", "university": "Lakeside University", "website": "",
         "description": "", "city": "Chicago", "state": "IL", "topics": []})
     assert found(client, "q=quiet+avenues") == ["Ben Member"]

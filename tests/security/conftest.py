@@ -9,7 +9,7 @@ from flask import url_for
 
 from matcher.extensions import db as _db
 from matcher.models import OutboxMessage, Partnership, ProblemUpdate, Publication, ResearchCentre, Suggestion
-from matcher.services import accounts, index_cache
+from matcher.services import accounts, centres, index_cache
 from tests.conftest import as_researcher
 from tests.factories import make_problem, make_researcher
 
@@ -31,6 +31,7 @@ class World:
     status_token: str
     partnership_id: int
     message_id: int
+    membership_id: int
 
 
 def build_world(text: str = "") -> World:
@@ -60,6 +61,8 @@ def build_world(text: str = "") -> World:
     _db.session.add_all([centre, other_centre, researcher, other, hidden, problem])
     _db.session.flush()
     centre.created_by_id, other_centre.created_by_id = researcher.id, other.id
+    centres.enrol_members(centre)  # each centre's only member administers it
+    centres.enrol_members(other_centre)
     _db.session.add(ProblemUpdate(problem=problem, author="agency", kind="info", body=f"More data. {text}"))
     _db.session.add(ProblemUpdate(problem=problem, author="coordinator", kind="question",
                                   body=f"Which years? {text}"))
@@ -71,7 +74,7 @@ def build_world(text: str = "") -> World:
     _db.session.add_all([suggestion, partnership, message])
     _db.session.commit()
     return World(coordinator.id, researcher.id, other.id, hidden.id, centre.id, other_centre.id, problem.id,
-                 problem.status_token, partnership.id, message.id)
+                 problem.status_token, partnership.id, message.id, researcher.membership.id)
 
 
 @pytest.fixture
@@ -103,6 +106,7 @@ def rule_values(world: World) -> dict[str, object]:
         "name": "problems", "centre_id": world.centre_id, "researcher_id": world.researcher_id,
         "token": world.status_token, "reason": "register", "action": "hide", "filename": "css/site.css",
         "coordinator_id": world.coordinator_id, "change": "deactivate",  # refused: the only active coordinator
+        "membership_id": world.membership_id, "decision": "approve",
     }
 
 

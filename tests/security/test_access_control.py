@@ -28,6 +28,9 @@ RESEARCHER_ONLY = {
     "researchers.visibility",
     "researchers.delete", "researchers.new_centre", "researchers.edit_centre", "researchers.edit_remove_publication",
     "researchers.edit_import_publications", "researchers.edit_import_orcid",
+    # Centre membership: the services check that the signed-in researcher administers the centre.
+    "researchers.join_centre", "researchers.leave_centre", "researchers.decide_request",
+    "researchers.appoint_administrator",
 }
 MADE_UP_STATUS_TOKEN = "A" * 43
 
