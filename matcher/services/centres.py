@@ -7,7 +7,7 @@ coordinators do (`ResearchCentre.administered_by_coordinators`) until they appoi
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from matcher.extensions import db
@@ -33,6 +33,15 @@ def actor(user: Researcher | Coordinator | None) -> str:
     if isinstance(user, Coordinator):
         return f"coordinator:{user.id}"
     return f"researcher:{user.id}" if user is not None else "system"
+
+
+def _lock(centre: ResearchCentre) -> None:
+    """Take the centre's row before reading who administers it, so two administrators leaving at the same
+    moment cannot each count on the other (a write: SQLite's write lock, PostgreSQL's row lock)."""
+    db.session.execute(update(ResearchCentre).where(ResearchCentre.id == centre.id)
+                       .values(administered_by_coordinators=ResearchCentre.administered_by_coordinators)
+                       .execution_options(synchronize_session=False))
+    db.session.expire(centre, ["memberships", "administered_by_coordinators"])
 
 
 def may_administer(user, centre: ResearchCentre) -> bool:
@@ -67,7 +76,7 @@ def requested_centre_id(researcher: Researcher) -> int | None:
 
 def find_request(centre: ResearchCentre, membership_id: int) -> CentreMembership:
     """One of the centre's memberships or requests; NotAllowed when it is not (or no longer) there."""
-    membership = db.session.get(CentreMembership, membership_id)
+    membership = db.session.get(CentreMembership, membership_id, populate_existing=True)
     if membership is None or membership.centre_id != centre.id:
         raise NotAllowed("This request or membership is no longer there: someone may have decided it already.")
     return membership
@@ -195,6 +204,7 @@ def _leave(researcher: Researcher, by: str) -> None:
     if membership is None:
         return
     centre = membership.centre
+    _lock(centre)
     was_member = membership.is_approved
     if was_member:
         researcher.centre = None
@@ -223,6 +233,7 @@ def profile_hidden(researcher: Researcher) -> None:
     membership = researcher.membership
     if membership is None or not membership.is_administrator:
         return
+    _lock(membership.centre)
     membership.role = CentreRole.MEMBER.value
     db.session.flush()
     audit.record(actor(researcher), "centre.administrator_hidden", "research_centre", membership.centre_id,
@@ -259,6 +270,7 @@ def decline(user, centre: ResearchCentre, membership_id: int) -> None:
 
 
 def _pending(user, centre: ResearchCentre, membership_id: int) -> CentreMembership:
+    _lock(centre)
     if not may_administer(user, centre):
         raise NotAllowed("Only the centre's administrators can decide requests to join it.")
     membership = find_request(centre, membership_id)
@@ -270,6 +282,7 @@ def _pending(user, centre: ResearchCentre, membership_id: int) -> CentreMembersh
 def appoint_administrator(user, centre: ResearchCentre, membership_id: int) -> CentreMembership:
     """Make an approved member an administrator; a centre the coordinators held is theirs no longer."""
     with unit_of_work():
+        _lock(centre)
         if not may_administer(user, centre):
             raise NotAllowed("Only the centre's administrators can appoint another.")
         membership = find_request(centre, membership_id)
