@@ -339,7 +339,7 @@ class BulkActionForm(FlaskForm):
     problem_ids = SelectMultipleField("Problems", coerce=int, validate_choice=False, validators=[
         DataRequired("Please tick at least one problem."), _problem_ids_valid,
     ])
-    owner = SelectField("Assign to", validate_choice=True)
+    owner = SelectField("Assign to", validate_choice=False)
     status = SelectField("New status", choices=vocabulary_choices(taxonomy.PROBLEM_STATUSES,
                                                                   blank="Choose a status"), default="")
     note = StringField("Why (optional, internal)", validators=[
@@ -347,6 +347,11 @@ class BulkActionForm(FlaskForm):
     ])
     assign = SubmitField("Assign ticked problems")
     change_status = SubmitField("Change status of ticked problems")
+
+    def validate_owner(self, field) -> None:
+        """Assigning needs someone from the list."""
+        if self.assign.data and field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError("Please choose a coordinator from the list.")
 
     def validate_status(self, field) -> None:
         """Changing the status needs a status."""

@@ -298,4 +298,4 @@ def reassign(problem_id: int):
         return _done(problem, "Nothing changed: the problem already had that owner.")
     if owner is None:
         return _done(problem, "The problem is unassigned: its notices go to the whole team.")
-    return _done(problem, f"The problem is now {ownership.display_name(owner)}'s.")
+    return _done(problem, f"{ownership.display_name(owner)} now looks after the problem.")
