@@ -1,5 +1,5 @@
-/* Review queue: a "select all" box for the bulk actions. Without this script the "Select all on this page"
-   link does the same by reloading the page. */
+/* Review queue: a "select all" box for the bulk actions. Without this script the "All" link in its place does
+   the same by reloading the page with every box ticked. */
 (function () {
   "use strict";
 
@@ -14,6 +14,7 @@
   }
 
   all.hidden = false;
+  Array.prototype.forEach.call(document.querySelectorAll(".select-link"), function (link) { link.hidden = true; });
   all.addEventListener("change", function () {
     picks.forEach(function (box) { box.checked = all.checked; });
   });

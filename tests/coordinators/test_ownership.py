@@ -326,7 +326,9 @@ def test_select_all_without_javascript_ticks_every_problem_on_the_page(coord_cli
     page = coord_client.get("/coordinators/queue?select=all").data.decode()
     for problem in made:
         assert f'aria-label="Select problem #{problem.id}: {problem.title}" checked' in page
+    assert '>None<span class="visually-hidden">: untick every problem' in page
     plain = coord_client.get("/coordinators/queue").data.decode()
+    assert '>All<span class="visually-hidden">: tick every problem' in plain
     assert " checked" not in plain[plain.index("<tbody>"):]
 
 
