@@ -141,7 +141,7 @@ def change_status_many(problem_ids: list[int], status: str, coordinator: Coordin
 def _for_each(problem_ids: list[int], action) -> BulkOutcome:
     """Run action(problem) -> changed? on each problem in one unit; any refusal undoes them all and every
     refusal is reported together, so the coordinator can fix the selection in one go."""
-    problem_ids = list(dict.fromkeys(problem_ids))
+    problem_ids = sorted(set(problem_ids))  # one order for everyone: two bulk actions cannot lock each other out
     if not problem_ids:
         raise CoordinationError("Please tick at least one problem.")
     outcome, refusals = BulkOutcome(), []

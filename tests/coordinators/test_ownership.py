@@ -26,7 +26,6 @@ from matcher.services.coordination import CoordinationError
 from tests.coordinators.conftest import PASSWORD, sign_in
 from tests.factories import make_problem
 
-
 STATEMENT = dict(
     agency_name="Eastville Police Department", agency_type="municipal-police", contact_name="Pat Chief",
     email="pat@example.gov", city="Boston", state="MA", zip="02108", title="Break-ins on the east side",
