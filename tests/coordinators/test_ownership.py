@@ -386,7 +386,18 @@ def test_an_unowned_problems_introduction_replies_to_the_coordinator_who_introdu
     assert all("What the agency added later" not in m.body for m in sent)
 
 
-def test_the_queue_orders_nothing_differently_for_old_problems_without_activity(coord_client, coordinator):
+def test_a_problem_without_activity_shows_its_submission_as_last_activity(coord_client, coordinator):
     old = problems("Old new problem", created_at=utcnow() - timedelta(days=30))[0]
     page = coord_client.get("/coordinators/queue").data.decode()
     assert "Old new problem" in page and "submitted" in page[page.index(f"pick-{old.id}"):]
+
+
+def test_a_deactivated_owner_neither_signs_introductions_nor_gets_notices(coordinator, dana):
+    problem, = problems("Shootings downtown")
+    ownership.assign(problem, dana, coordinator)
+    assert ownership.signing_coordinator(problem, coordinator) == dana
+    assert ownership.notice_addresses(problem) == ["dana@example.org"]
+    accounts.deactivate("dana@example.org")
+    db.session.expire_all()
+    assert ownership.signing_coordinator(problem, coordinator) == coordinator
+    assert ownership.notice_addresses(problem) == ["coordinators@example.org"]
