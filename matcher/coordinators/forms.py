@@ -289,3 +289,71 @@ class AuditFilterForm(FlaskForm):
         """The range must not end before it starts."""
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError("The end date is before the start date.")
+
+
+# --- Owners of problems, and bulk actions on the queue ----------------------------------------------------------
+
+from wtforms import SelectMultipleField  # noqa: E402 (this part was appended)
+
+OWNER_FILTERS = [SelectChoice("", "Anyone's"), SelectChoice("mine", "My problems"),
+                 SelectChoice("unassigned", "Unassigned")]
+NOBODY = "none"  # the owner choice that leaves a problem unassigned
+
+
+def owner_choices(coordinators, me=None) -> list[SelectChoice]:
+    """Active coordinators to give problems to (me first when given), then "nobody"."""
+    mine = [SelectChoice("me", "Me")] if me is not None else []
+    others = [SelectChoice(str(c.id), c.name or c.email) for c in coordinators if me is None or c.id != me.id]
+    return [*mine, *others, SelectChoice(NOBODY, "Nobody (unassigned)")]
+
+
+class OwnerQueueFilterForm(QueueFilterForm):
+    """The queue's filters, with whose problems to show."""
+
+    owner = SelectField("Owner", choices=OWNER_FILTERS, default="")
+
+
+class AssignToMeForm(FlaskForm):
+    """Take a problem; `seen_owner` is its owner when the page was shown, so a race is refused."""
+
+    seen_owner = HiddenField()
+    submit = SubmitField("Assign to me")
+
+
+class ReassignForm(FlaskForm):
+    """Give a problem to another active coordinator, or to nobody."""
+
+    owner = SelectField("Reassign to", validators=[InputRequired("Please choose a coordinator.")])
+    seen_owner = HiddenField()
+    submit = SubmitField("Reassign")
+
+
+def _problem_ids_valid(form, field) -> None:
+    if any(not 0 < value < 2**31 for value in field.data or []):
+        raise ValidationError("Please tick problems from the list.")
+
+
+class BulkActionForm(FlaskForm):
+    """Assign the ticked problems, or change their status, all or nothing."""
+
+    problem_ids = SelectMultipleField("Problems", coerce=int, validate_choice=False, validators=[
+        DataRequired("Please tick at least one problem."), _problem_ids_valid,
+    ])
+    owner = SelectField("Assign to", validate_choice=False)
+    status = SelectField("New status", choices=vocabulary_choices(taxonomy.PROBLEM_STATUSES,
+                                                                  blank="Choose a status"), default="")
+    note = StringField("Why (optional, internal)", validators=[
+        Optional(), Length(max=500, message="Please keep this under 500 characters."),
+    ])
+    assign = SubmitField("Assign ticked problems")
+    change_status = SubmitField("Change status of ticked problems")
+
+    def validate_owner(self, field) -> None:
+        """Assigning needs someone from the list."""
+        if self.assign.data and field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError("Please choose a coordinator from the list.")
+
+    def validate_status(self, field) -> None:
+        """Changing the status needs a status."""
+        if self.change_status.data and not field.data:
+            raise ValidationError("Please choose the new status.")

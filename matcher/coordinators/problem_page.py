@@ -8,13 +8,17 @@ from flask_login import current_user
 from matcher.auth import coordinator_required
 from matcher.coordinators import bp
 from matcher.coordinators.forms import (
+    NOBODY,
     AnswersForm,
+    AssignToMeForm,
     IntroduceForm,
     NoteForm,
     QuestionForm,
+    ReassignForm,
     RejectForm,
     StatusForm,
     SuggestionActionForm,
+    owner_choices,
 )
 from matcher.models.types import utcnow
 from matcher.services import (
@@ -22,6 +26,7 @@ from matcher.services import (
     agency_requests,
     decisions,
     introductions,
+    ownership,
     problem_review,
     problem_updates,
 )
@@ -78,7 +83,9 @@ def render_problem(problem, code: int = 200, rejecting: int | None = None, **giv
 @coordinator_required
 def problem(problem_id: int):
     """The whole statement, its follow-ups, ranked suggestions and exclusions."""
-    return render_problem(_problem(problem_id))
+    problem = _problem(problem_id)
+    ownership.note_look(problem, current_user)
+    return render_problem(problem)
 
 
 def _done(problem, message: str):
@@ -245,3 +252,50 @@ def recompute(problem_id: int):
     if problem.suggestions_computed_at is not None and problem.suggestions_computed_at >= asked:
         return _done(problem, "Suggestions recomputed. Your decisions were kept.")
     return _done(problem, "Suggestions are being recomputed: reload the page in a moment. Your decisions are kept.")
+
+
+# --- Who looks after the problem --------------------------------------------------------------------------------
+
+bp.add_app_template_global(ownership.coordinator_name, "coordinator_name")
+bp.add_app_template_global(ownership.active_coordinators, "active_coordinators")
+
+
+def _seen_owner(form):
+    raw = form.seen_owner.data or ""
+    return int(raw) if _is_id(raw) else None
+
+
+@bp.post("/problems/<int:problem_id>/assign-to-me")
+@coordinator_required
+def assign_to_me(problem_id: int):
+    """Take the problem: its notices now come to me."""
+    problem = _problem(problem_id)
+    form = AssignToMeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        ownership.assign(problem, current_user, current_user, seen_owner_id=_seen_owner(form))
+    except CoordinationError as error:
+        return _refused(problem, error)
+    return _done(problem, "The problem is yours: its notices now come to you.")
+
+
+@bp.post("/problems/<int:problem_id>/reassign")
+@coordinator_required
+def reassign(problem_id: int):
+    """Give the problem to another active coordinator, or to nobody."""
+    problem = _problem(problem_id)
+    form = ReassignForm()
+    form.owner.choices = owner_choices(ownership.active_coordinators())
+    if not form.validate_on_submit():
+        return _refused(problem, CoordinationError("Please choose an active coordinator from the list."))
+    try:
+        owner = None if form.owner.data == NOBODY else ownership.find_active_coordinator(int(form.owner.data))
+        changed = ownership.assign(problem, owner, current_user, seen_owner_id=_seen_owner(form))
+    except CoordinationError as error:
+        return _refused(problem, error)
+    if not changed:
+        return _done(problem, "Nothing changed: the problem already had that owner.")
+    if owner is None:
+        return _done(problem, "The problem is unassigned: its notices go to the whole team.")
+    return _done(problem, f"{ownership.display_name(owner)} now looks after the problem.")

@@ -71,6 +71,10 @@ class Problem(db.Model):
     suggestions_computed_at: Mapped[datetime | None]
     # Researchers the last ranking left out, as [[researcher id, reason code], ...].
     exclusions: Mapped[list] = mapped_column(JSON, default=list)
+    # The coordinator who looks after the problem (None: unassigned, the whole team is told of its news).
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("coordinators.id", ondelete="SET NULL"), index=True)
+    # When a coordinator last looked at an agency reply; a later agency reply shows "Agency replied" again.
+    agency_reply_seen_at: Mapped[datetime | None]
 
     updates: Mapped[list[ProblemUpdate]] = relationship(
         back_populates="problem",
@@ -79,6 +83,7 @@ class Problem(db.Model):
         order_by="ProblemUpdate.created_at",
     )
     preferred_researcher = relationship("Researcher")
+    owner = relationship("Coordinator")
 
 
 class ProblemUpdate(db.Model):
@@ -91,9 +96,12 @@ class ProblemUpdate(db.Model):
         ForeignKey("problems.id", ondelete="CASCADE"), index=True
     )
     author: Mapped[str] = mapped_column(String(20))  # "agency" or "coordinator"
+    # Which coordinator wrote it (None for the agency's entries and for entries made before this was kept).
+    coordinator_id: Mapped[int | None] = mapped_column(ForeignKey("coordinators.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(String(20))  # info, question, note, withdrawal, status
     body: Mapped[str] = mapped_column(Text)
     visible_to_agency: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     problem: Mapped[Problem] = relationship(back_populates="updates")
+    coordinator = relationship("Coordinator")

@@ -60,7 +60,7 @@ def change_answers(problem: Problem, answers: dict, coordinator: Coordinator, se
                             for name, (before, after) in changed.items())
         db.session.add(ProblemUpdate(problem_id=problem.id, author="coordinator", kind="note",
                                      body=f"Answers changed after talking to the agency. {summary}.",
-                                     visible_to_agency=False))
+                                     visible_to_agency=False, coordinator_id=coordinator.id))
         audit.record(actor(coordinator), "problem.answers_changed", "problem", problem.id, changes={
             name: [_json_value(before), _json_value(after)] for name, (before, after) in changed.items()})
     enqueue_suggestions(problem)

@@ -19,15 +19,10 @@ from werkzeug.routing import BuildError
 
 from matcher import taxonomy
 from matcher.extensions import db
-from matcher.mail import (
-    coordinator_addresses,
-    external_url,
-    queue_email,
-    recipient_at_daily_cap,
-)
+from matcher.mail import external_url, queue_email, recipient_at_daily_cap
 from matcher.models import OutboxMessage, Partnership, Problem, ProblemUpdate, Researcher
 from matcher.models.types import utcnow
-from matcher.services import audit
+from matcher.services import audit, ownership
 from matcher.services.geo import lookup_zip
 from matcher.services.transactions import unit_of_work
 from matcher.task_queue import enqueue_safely
@@ -130,7 +125,7 @@ def _queue_coordinator_notices(problem: Problem, subject: str, template: str, **
     workspace_url = coordinator_problem_url(problem)
     return [
         queue_email(address, subject, template, problem=problem, workspace_url=workspace_url, **context)
-        for address in coordinator_addresses()
+        for address in ownership.notice_addresses(problem)
     ]
 
 

@@ -14,12 +14,13 @@ from matcher.models import (
     Partnership,
     PartnershipEvent,
     Problem,
+    ProblemUpdate,
     Researcher,
     Suggestion,
 )
 from matcher.models.types import utcnow
 from matcher.ranking.exclusions import Exclusion
-from matcher.services import audit, matching
+from matcher.services import audit, matching, ownership
 from matcher.services.coordination import MAX_TEXT, CoordinationError, actor, decide, find_suggestion, require_open
 from matcher.services.problem_review import partnerships_for
 from matcher.services.transactions import unit_of_work
@@ -82,10 +83,13 @@ def _introduce(problem: Problem, suggestions: list[Suggestion], coordinator: Coo
         _check_introducible(problem, suggestion)
     researchers = [s.researcher for s in suggestions]
     status_link = external_url("agencies.status", token=problem.status_token)
+    signer = ownership.signing_coordinator(problem, coordinator)
+    signed = {"reply_to": signer.email, "coordinator_name": ownership.display_name(signer)}
     queued = [queue_email(
         problem.email, f"Introduction to {_names(researchers)}"[:200], "introduction_agency",
-        problem=problem, researchers=researchers, message=message, status_url=status_link,
+        problem=problem, researchers=researchers, message=message, status_url=status_link, **signed,
     )]
+    later_updates = agency_additions(problem)
     for suggestion in suggestions:
         researcher = suggestion.researcher
         partnership = Partnership(problem_id=problem.id, researcher_id=researcher.id,
@@ -97,6 +101,7 @@ def _introduce(problem: Problem, suggestions: list[Suggestion], coordinator: Coo
         queued.append(queue_email(
             researcher.email, f"Introduction: {problem.agency_name}: {problem.title}"[:200],
             "introduction_researcher", problem=problem, researcher=researcher, message=message,
+            agency_updates=later_updates, **signed,
         ))
         db.session.flush()
         audit.record(actor(coordinator), "problem.introduced", "partnership", partnership.id,
@@ -104,6 +109,12 @@ def _introduce(problem: Problem, suggestions: list[Suggestion], coordinator: Coo
     if problem.status in ("new", "under-review"):
         problem.status = "introduced"
     return queued
+
+
+def agency_additions(problem: Problem) -> list[ProblemUpdate]:
+    """What the agency added to its statement later (information and answers it can see), oldest first."""
+    return [u for u in problem.updates
+            if u.author == "agency" and u.kind in ("info", "answer") and u.visible_to_agency]
 
 
 def introduce_many(selections: dict[int, list[int]], coordinator: Coordinator) -> int:

@@ -26,7 +26,7 @@ def ask_question(problem: Problem, body: str, coordinator: Coordinator) -> Probl
     with unit_of_work():
         require_open(problem)
         update = ProblemUpdate(problem_id=problem.id, author="coordinator", kind="question",
-                               body=body, visible_to_agency=True)
+                               body=body, visible_to_agency=True, coordinator_id=coordinator.id)
         db.session.add(update)
         db.session.flush()
         queue_email(
@@ -42,7 +42,7 @@ def add_note(problem: Problem, body: str, coordinator: Coordinator) -> ProblemUp
     body = _clean_text(body, "note")
     with unit_of_work():
         update = ProblemUpdate(problem_id=problem.id, author="coordinator", kind="note",
-                               body=body, visible_to_agency=False)
+                               body=body, visible_to_agency=False, coordinator_id=coordinator.id)
         db.session.add(update)
         db.session.flush()
         audit.record(actor(coordinator), "problem.note_added", "problem", problem.id, update_id=update.id)
@@ -62,6 +62,6 @@ def change_status(problem: Problem, status: str, coordinator: Coordinator, note:
         label = taxonomy.label(taxonomy.PROBLEM_STATUSES, status)
         body = f"Status changed to {label}." + (f"\n{note}" if note else "")
         db.session.add(ProblemUpdate(problem_id=problem.id, author="coordinator", kind="note",
-                                     body=body, visible_to_agency=False))
+                                     body=body, visible_to_agency=False, coordinator_id=coordinator.id))
         audit.record(actor(coordinator), "problem.status_changed", "problem", problem.id,
                      previous=previous, status=status)
