@@ -1,7 +1,7 @@
 """problem owner: the coordinator who looks after a problem, who wrote each follow-up, when a reply was seen
 
 Revision ID: 0a5e1c0ffee5
-Revises: d4af7ed1a1e5
+Revises: ce27e1a1b2c3
 Create Date: 2026-11-29 23:00:00
 
 Existing problems start unassigned (notices keep going to the whole team); existing follow-ups keep no author.
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0a5e1c0ffee5'
-down_revision = 'd4af7ed1a1e5'
+down_revision = 'ce27e1a1b2c3'
 branch_labels = None
 depends_on = None
 
