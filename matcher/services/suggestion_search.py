@@ -80,3 +80,9 @@ def add_suggestion(problem: Problem, researcher_id: int, coordinator: Coordinato
     except IntegrityError as error:  # another coordinator (or a recompute) stored them a moment ago
         raise CoordinationError(f"{researcher.name} was just added to the suggestions. Reload the page.") from error
     return row
+
+
+def current_exclusions(problem: Problem, researchers: list[Researcher]) -> dict[int, list]:
+    """Every reason each researcher is excluded for this problem now (the stored list keeps only the first)."""
+    active = matching.active_partnership_counts([r.id for r in researchers])
+    return {r.id: matching.researcher_exclusions(r, problem, active.get(r.id, 0)) for r in researchers}
