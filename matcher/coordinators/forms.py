@@ -320,7 +320,7 @@ class IntroduceAnywayForm(FlaskForm):
         DataRequired("Please say why this researcher should be introduced despite the exclusion."),
         Length(max=500, message="Please keep the reason under 500 characters."),
     ])
-    message = TextAreaField("Personal note for both e-mails (optional)", validators=[
+    message = TextAreaField("A note for both e-mails (optional)", validators=[
         Optional(), Length(max=2000, message="Please keep the note under 2,000 characters."),
     ])
     submit = SubmitField("Introduce anyway")

@@ -100,8 +100,8 @@ def render_problem(problem, code: int = 200, rejecting: int | None = None, sent=
 
 def _take_notice(problem) -> dict | None:
     """The message a redirect left for one of this problem's cards, once."""
-    notice = session.pop(NOTICE, None)
-    return notice if notice and notice.get("problem") == problem.id else None
+    notice = session.get(NOTICE)
+    return session.pop(NOTICE) if notice and notice.get("problem") == problem.id else None
 
 
 @bp.get("/problems/<int:problem_id>")
