@@ -161,3 +161,31 @@ def test_the_ordinary_introduction_still_refuses_an_excluded_researcher_and_poin
     with app.test_request_context(), pytest.raises(CoordinationError, match="Introduce anyway"):
         introductions.introduce(problem, [suggestion.id], coordinator)
     assert stored(problem)[ada.id].decision == "pending"
+
+
+def test_a_found_excluded_researcher_refused_for_a_missing_reason_keeps_the_search_and_the_note(
+        coord_client, small_world, config_override):
+    config_override(SUGGESTIONS_PER_PROBLEM=2)
+    problem, ted = small_world["problem"], small_world["ted"]
+    ted.capacity = 0
+    db.session.commit()
+    results = page(coord_client, problem, "?find=Ted+Traffic")
+    found = results[results.index(f'id="found-{ted.id}"'):]
+    assert "Excluded: No free capacity" in found and "Introduce anyway" in found and "Add Ted" not in found
+
+    response = coord_client.post(f"/coordinators/problems/{problem.id}/introduce-anyway",
+                                 data={"anyway-researcher_id": ted.id, "anyway-origin": "found",
+                                       "anyway-find": "Ted Traffic", "anyway-reason": "",
+                                       "anyway-message": "Ted has agreed to one more."})
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert f'href="#found-{ted.id}-reason"' in text and f'id="found-{ted.id}-reason"' in text
+    assert "Ted has agreed to one more." in text and 'value="Ted Traffic"' in text
+    assert db.session.scalars(select(Partnership)).all() == [] and ted.id not in stored(problem)
+
+
+def test_a_search_with_nothing_typed_is_explained_at_the_field(coord_client, small_world):
+    response = coord_client.get(f"/coordinators/problems/{small_world['problem'].id}?find=+")
+    text = response.get_data(as_text=True)
+    assert 'href="#find">Name or keywords</a>: Please type a name or some keywords.' in text
+    assert 'id="find-error"' in text
