@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, render_template, request
 from flask_login import current_user
 
 from matcher.auth import coordinator_required
-from matcher.coordinators import bp
+from matcher.coordinators import bp, card_notices
 from matcher.coordinators.forms import (
     AnswersForm,
     IntroduceForm,
@@ -40,7 +40,6 @@ ANCHORS = {
     "introduce": "introduce-form", "question": "question-card", "note": "note-card", "status": "status-card",
     "answers": "answers", "recompute": "suggestions", "find": "find-researcher",
 }
-NOTICE = "problem_notice"  # the session key of the message for one card after a redirect
 
 
 def _problem(problem_id: int):
@@ -80,7 +79,7 @@ def render_problem(problem, code: int = 200, rejecting: int | None = None, sent=
     forms = _forms(problem, **given)
     forms["introduce"].suggestion_ids.choices = _suggestion_choices(suggestions)
     search = given.get("find") or ResearcherSearchForm(formdata=None)
-    notice = notice or _take_notice(problem)
+    notice = notice or card_notices.take(_page(problem))
     exclusions = problem_review.exclusions_for(problem)
     anchors = set(ANCHORS.values()) | {f"suggestion-{s.id}" for s in suggestions} \
         | {f"excluded-{e.researcher.id}" for e in exclusions} | {f"found-{f.researcher.id}" for f in found or []}
@@ -98,10 +97,8 @@ def render_problem(problem, code: int = 200, rejecting: int | None = None, sent=
     ), code
 
 
-def _take_notice(problem) -> dict | None:
-    """The message a redirect left for one of this problem's cards, once."""
-    notice = session.get(NOTICE)
-    return session.pop(NOTICE) if notice and notice.get("problem") == problem.id else None
+def _page(problem) -> str:
+    return f"problem-{problem.id}"
 
 
 @bp.get("/problems/<int:problem_id>")
@@ -120,24 +117,20 @@ def problem(problem_id: int):
 
 def done(problem, message: str, anchor: str):
     """Back to the card the action came from, with its message shown there."""
-    session[NOTICE] = {"problem": problem.id, "anchor": anchor, "message": message, "category": "success"}
-    return redirect(url_for("coordinators.problem", problem_id=problem.id, _anchor=anchor), code=303)
+    return card_notices.back_to_card(_page(problem), anchor, message, "coordinators.problem", problem_id=problem.id)
 
 
 def refused(problem, error: CoordinationError, anchor: str, sent=None, **given):
     """The page again, the service's refusal shown at the card and summed up at the top, input kept."""
-    notice = {"problem": problem.id, "anchor": anchor, "message": str(error), "category": "error"}
+    notice = card_notices.notice(_page(problem), anchor, str(error), "error")
     return render_problem(problem, code=409, sent=sent or SuggestionActionForm(formdata=None), notice=notice,
                           **given)
 
 
 def invalid(problem, form, anchor: str, **given):
     """The page again with the form's errors at its fields and summed up at the top (400)."""
-    notice = None
-    if "csrf_token" in form and form.csrf_token.errors:
-        notice = {"problem": problem.id, "anchor": anchor, "category": "error",
-                  "message": "This form has expired. Press the button again to send it."}
-    return render_problem(problem, code=400, sent=form, notice=notice, **given)
+    return render_problem(problem, code=400, sent=form, notice=card_notices.expired(_page(problem), anchor, form),
+                          **given)
 
 
 def _suggestion_id(form) -> int:
