@@ -57,16 +57,17 @@ def introduce_anyway(problem_id: int):
     origin = form.origin.data if form.origin.data in ORIGINS else "excluded"
     anchor = f"{origin}-{researcher_id}"
     again = _search_again(problem, form.find.data) if origin == "found" else {}
+    form.reason.id, form.message.id = f"{anchor}-reason", f"{anchor}-message"  # this row's own fields
     if not form.validate_on_submit():
-        form.reason.id, form.message.id = f"{anchor}-reason", f"{anchor}-message"  # this row's own fields
         return invalid(problem, form, anchor, anyway=form, **again)
     try:
         partnership = introductions.introduce_anyway(problem, researcher_id, current_user, form.reason.data,
                                                      form.message.data or "")
     except CoordinationError as error:
-        form.reason.id, form.message.id = f"{anchor}-reason", f"{anchor}-message"
         return refused(problem, error, anchor, sent=form, anyway=form, **again)
     suggestion = suggestion_search.suggestion_of(problem, researcher_id)
-    return done(problem, f"Introduced {partnership.researcher.name} despite the exclusion; your reason is recorded. "
-                         "The e-mails to the agency and the researcher are on their way.",
+    name = partnership.researcher.name
+    how = "despite the exclusion; your reason is recorded" if suggestion.overridden else \
+        "(nothing was overridden: they are no longer excluded)"
+    return done(problem, f"Introduced {name} {how}. The e-mails to the agency and the researcher are on their way.",
                 f"suggestion-{suggestion.id}")

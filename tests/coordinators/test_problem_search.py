@@ -189,3 +189,18 @@ def test_a_search_with_nothing_typed_is_explained_at_the_field(coord_client, sma
     text = response.get_data(as_text=True)
     assert 'href="#find">Name or keywords</a>: Please type a name or some keywords.' in text
     assert 'id="find-error"' in text
+
+
+def test_introducing_anyway_a_researcher_no_longer_excluded_overrides_nothing(coord_client, small_world,
+                                                                               config_override):
+    config_override(SUGGESTIONS_PER_PROBLEM=2)
+    problem, ted = small_world["problem"], small_world["ted"]
+    page(coord_client, problem)
+    response = coord_client.post(f"/coordinators/problems/{problem.id}/introduce-anyway",
+                                 data={"anyway-researcher_id": ted.id, "anyway-origin": "found",
+                                       "anyway-reason": "Capacity was freed."}, follow_redirects=True)
+    assert "nothing was overridden" in response.get_data(as_text=True)
+    suggestion = stored(problem)[ted.id]
+    assert suggestion.decision == "introduced" and suggestion.overridden is None and suggestion.added_by_coordinator
+    event = db.session.scalar(select(AuditEvent).filter_by(action="problem.introduced"))
+    assert "overridden" not in event.details
