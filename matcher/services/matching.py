@@ -151,24 +151,20 @@ class ScoredResearcher:
     exclusions: list[ranking.Exclusion]
     model_version: str
 
-    @property
-    def overridable(self) -> bool:
-        """Whether every exclusion may be overridden by a coordinator with a reason."""
-        return bool(self.exclusions) and all(reason.overridable for reason in self.exclusions)
-
 
 def score_researchers(problem: Problem, researchers: list[Researcher]) -> list[ScoredResearcher]:
     """Score and explain these researchers for a problem, in the given order, as `refresh_suggestions` would."""
     if not researchers:
         return []
     result = rank_problem(problem, also=[r.id for r in researchers])
-    return [scored(result, researcher, problem_facts(problem)) for researcher in researchers]
+    places = {s.researcher_id: place for place, s in enumerate(result.ranked, start=1)}
+    return [_scored(result, places, researcher, problem_facts(problem)) for researcher in researchers]
 
 
-def scored(result: RankingResult, researcher: Researcher, facts: ranking.ProblemFacts) -> ScoredResearcher:
+def _scored(result: RankingResult, places: dict[str, int], researcher: Researcher,
+            facts: ranking.ProblemFacts) -> ScoredResearcher:
     """One researcher's place, score, parts and explanation in a ranking that considered them."""
     rid = str(researcher.id)
-    places = {s.researcher_id: place for place, s in enumerate(result.ranked, start=1)}
     hit = result.hits.get(rid)
     candidate = result.candidates[rid]
     if rid in places:
