@@ -198,12 +198,12 @@ def test_a_statement_changed_while_it_is_ranked_is_ranked_again_later(db, monkey
     db.session.commit()
     rank = matching.rank_problem
 
-    def rank_while_the_agency_adds_information(p, k=None):
+    def rank_while_the_agency_adds_information(p, k=None, also=()):
         with Session(db.engine) as other:  # another request commits a change in the middle of the ranking
             other.execute(update(Problem).where(Problem.id == p.id)
                           .values(updated_at=utcnow() + timedelta(seconds=1)))
             other.commit()
-        return rank(p, k)
+        return rank(p, k, also)
 
     monkeypatch.setattr(matching, "rank_problem", rank_while_the_agency_adds_information)
     matching.refresh_suggestions(problem)

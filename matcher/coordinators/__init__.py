@@ -14,6 +14,7 @@ from matcher.coordinators import (  # noqa: E402,F401
     outbox,
     partnerships,
     problem_page,
+    problem_search,
     queue,
     reports,
     team,

@@ -357,3 +357,36 @@ class BulkActionForm(FlaskForm):
         """Changing the status needs a status."""
         if self.change_status.data and not field.data:
             raise ValidationError("Please choose the new status.")
+class ResearcherSearchForm(FlaskForm):
+    """Look for any listed researcher by name or keywords, to score them for this problem (a GET form)."""
+
+    class Meta:
+        csrf = False
+
+    find = StringField("Name or keywords", validators=[
+        DataRequired("Please type a name or some keywords."),
+        Length(max=200, message="Please keep the search under 200 characters."),
+    ])
+
+
+class AddSuggestionForm(FlaskForm):
+    """Add a researcher found by search to the problem's suggestions."""
+
+    researcher_id = HiddenField(validators=[DataRequired()])
+    find = HiddenField()  # the search it came from, to show the results again if it is refused
+
+
+class IntroduceAnywayForm(FlaskForm):
+    """Introduce a researcher the exclusion policy leaves out, with the reason for overriding it."""
+
+    researcher_id = HiddenField(validators=[DataRequired()])
+    origin = HiddenField()  # "excluded" (the excluded list) or "found" (search results): where it is shown
+    find = HiddenField()
+    reason = TextAreaField("Why introduce them despite the exclusion", validators=[
+        DataRequired("Please say why this researcher should be introduced despite the exclusion."),
+        Length(max=500, message="Please keep the reason under 500 characters."),
+    ])
+    message = TextAreaField("A note for both e-mails (optional)", validators=[
+        Optional(), Length(max=2000, message="Please keep the note under 2,000 characters."),
+    ])
+    submit = SubmitField("Introduce anyway")

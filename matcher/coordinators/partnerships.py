@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request
 from flask_login import current_user
 
 from matcher import taxonomy
 from matcher.auth import coordinator_required
-from matcher.coordinators import bp
+from matcher.coordinators import bp, card_notices
 from matcher.coordinators.forms import PartnershipNotesForm, StageForm
 from matcher.models.types import utcnow
 from matcher.services import partnerships as service
@@ -35,16 +35,23 @@ def _partnership(partnership_id: int):
     return partnership
 
 
-def render_partnership(partnership, code: int = 200, stage_form=None, notes_form=None):
-    """The partnership page with its history and forms."""
+def _page(partnership) -> str:
+    return f"partnership-{partnership.id}"
+
+
+def render_partnership(partnership, code: int = 200, stage_form=None, notes_form=None, sent=None):
+    """The partnership page with its history and forms; `sent` is a refused form, summed up at the top."""
     if stage_form is None:
         stage_form = StageForm(prefix="stage", formdata=None)
         stage_form.stage.data = _next_stage(partnership.stage)
         stage_form.on.data = utcnow().date()
     if notes_form is None:
         notes_form = PartnershipNotesForm(prefix="notes", formdata=None, data={"notes": partnership.notes})
+    notice = card_notices.expired(_page(partnership), "stage-card" if sent is stage_form else "notes-card", sent) \
+        if sent is not None else card_notices.take(_page(partnership))
     return render_template(
         "coordinators/partnership.html", partnership=partnership, stage_form=stage_form, notes_form=notes_form,
+        sent=sent, notice=notice,
     ), code
 
 
@@ -68,16 +75,17 @@ def record_stage(partnership_id: int):
     partnership = _partnership(partnership_id)
     form = StageForm(prefix="stage")
     if not form.validate_on_submit():
-        return render_partnership(partnership, 400, stage_form=form)
+        return render_partnership(partnership, 400, stage_form=form, sent=form)
     try:
         service.record_stage(partnership, form.stage.data, current_user, note=form.note.data or "",
                              on=form.on.data, outcome=form.outcome.data or None)
     except CoordinationError as error:
         form.stage.errors.append(str(error))
-        return render_partnership(partnership, 409, stage_form=form)
+        return render_partnership(partnership, 409, stage_form=form, sent=form)
     label = taxonomy.label(taxonomy.PARTNERSHIP_STAGES, partnership.stage)
-    flash(f"The partnership is now at the stage “{label}”.")
-    return redirect(url_for("coordinators.partnership", partnership_id=partnership.id), code=303)
+    message = f"The partnership is now at the stage “{label}”."
+    return card_notices.back_to_card(_page(partnership), "stage-card", message,
+                                     "coordinators.partnership", partnership_id=partnership.id)
 
 
 @bp.post("/partnerships/<int:partnership_id>/notes")
@@ -87,7 +95,7 @@ def partnership_notes(partnership_id: int):
     partnership = _partnership(partnership_id)
     form = PartnershipNotesForm(prefix="notes")
     if not form.validate_on_submit():
-        return render_partnership(partnership, 400, notes_form=form)
+        return render_partnership(partnership, 400, notes_form=form, sent=form)
     service.update_notes(partnership, form.notes.data or "", current_user)
-    flash("Notes saved.")
-    return redirect(url_for("coordinators.partnership", partnership_id=partnership.id), code=303)
+    return card_notices.back_to_card(_page(partnership), "notes-card", "Notes saved.",
+                                     "coordinators.partnership", partnership_id=partnership.id)

@@ -40,7 +40,20 @@ class Suggestion(db.Model):
         ForeignKey("coordinators.id", ondelete="SET NULL")
     )
     decided_at: Mapped[datetime | None]
+    # Set when a coordinator added the researcher by hand (found by search): kept by every recompute.
+    added_at: Mapped[datetime | None]
+    added_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coordinators.id", ondelete="SET NULL")
+    )
+    # Exclusion codes a coordinator overrode, with a reason (decision_reason), to introduce this researcher.
+    overridden: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     problem = relationship("Problem")
     researcher = relationship("Researcher")
+    added_by = relationship("Coordinator", foreign_keys=[added_by_id])
+
+    @property
+    def added_by_coordinator(self) -> bool:
+        """Whether a coordinator added this researcher by hand rather than the ranking suggesting them."""
+        return self.added_at is not None

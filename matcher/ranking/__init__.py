@@ -4,7 +4,8 @@
 - text_index: TextIndex(...).fit(profiles) -> .query(problem, k) -> [TextHit], .scores(problem),
   .add_or_update(profiles), .remove(ids), .refit_advised, .version_
 - blend: MatchCandidate, ProblemFacts, BlendWeights,
-  blend(facts, candidates, text_scores, weights, k) -> (suggestions, [(id, reason)])
+  blend(facts, candidates, text_scores, weights, k) -> (suggestions, [(id, reason)]),
+  text_scale() and score_candidate() to score one researcher on the same scale
 - exclusions: Exclusion (codes with labels), exclusions(candidate, facts): the one policy that suggestions,
   introductions and global assignment share
 - metrics: ndcg_at_k, precision_at_k, reciprocal_rank, mrr, pairwise_loss
@@ -14,7 +15,7 @@
   .update(changed, removed): the public directory's keyword search (search_documents, did_you_mean)
 """
 
-from matcher.ranking.blend import BlendWeights, Suggestion, blend
+from matcher.ranking.blend import BlendWeights, Suggestion, blend, score_candidate, text_scale
 from matcher.ranking.documents import (
     DocumentWeights,
     ProblemQuery,
@@ -35,5 +36,5 @@ __all__ = [
     "ProblemQuery", "Publication", "ResearcherProfile", "Suggestion", "TextHit", "TextIndex", "blend",
     "blended_ranker", "evaluate_ranker", "exclusion_reason", "exclusions", "metrics_table", "mrr", "ndcg_at_k",
     "pairwise_loss", "precision_at_k", "problem_document", "reciprocal_rank", "researcher_document",
-    "text_ranker",
+    "score_candidate", "text_ranker", "text_scale",
 ]

@@ -57,6 +57,19 @@ def weighted_score(parts: dict[str, float], weights: BlendWeights) -> float:
     return sum(weight * parts[name] for name, weight in weight_of.items()) / total if total else 0.0
 
 
+def text_scale(problem: ProblemFacts, candidates: list[MatchCandidate], text_scores: dict[str, float]) -> float:
+    """The text score that counts as a full text part: the best eligible candidate's."""
+    eligible = [c for c in candidates if exclusion_reason(c, problem) is None]
+    return max((text_scores.get(c.researcher_id, 0.0) for c in eligible), default=0.0)
+
+
+def score_candidate(candidate: MatchCandidate, problem: ProblemFacts, cosine: float, scale: float,
+                    weights: BlendWeights = BlendWeights()) -> Suggestion:
+    """One candidate's blended score and its parts, against a text scale from `text_scale`."""
+    parts = score_parts(candidate, problem, cosine, scale)
+    return Suggestion(candidate.researcher_id, weighted_score(parts, weights), parts)
+
+
 def blend(problem: ProblemFacts, candidates: list[MatchCandidate], text_scores: dict[str, float],
           weights: BlendWeights = BlendWeights(), k: int | None = None,
           ) -> tuple[list[Suggestion], list[tuple[str, Exclusion]]]:
@@ -73,11 +86,9 @@ def blend(problem: ProblemFacts, candidates: list[MatchCandidate], text_scores: 
             exclusions.append((candidate.researcher_id, reason))
         else:
             eligible.append(candidate)
-    scale = max((text_scores.get(c.researcher_id, 0.0) for c in eligible), default=0.0)
-    suggestions = []
-    for candidate in eligible:
-        parts = score_parts(candidate, problem, text_scores.get(candidate.researcher_id, 0.0), scale)
-        suggestions.append(Suggestion(candidate.researcher_id, weighted_score(parts, weights), parts))
+    scale = text_scale(problem, eligible, text_scores)
+    suggestions = [score_candidate(c, problem, text_scores.get(c.researcher_id, 0.0), scale, weights)
+                   for c in eligible]
     suggestions.sort(key=lambda s: (-s.score, s.researcher_id))
     exclusions.sort(key=lambda pair: pair[0])
     return (suggestions if k is None else suggestions[:k]), exclusions

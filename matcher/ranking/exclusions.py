@@ -37,6 +37,18 @@ class Exclusion(StrEnum):
         """Whether the reason is that the profile is not listed (hidden or never confirmed)."""
         return self in (Exclusion.HIDDEN, Exclusion.UNCONFIRMED)
 
+    @property
+    def overridable(self) -> bool:
+        """Whether a coordinator may introduce the researcher anyway, with a recorded reason.
+
+        Distance, capacity, an old profile and a declared conflict are judgements a coordinator can make
+        after talking to both sides (remote work is fine after all, the researcher takes one more, the
+        conflict has ended). An unlisted profile (hidden, or an e-mail never confirmed) is the researcher's
+        own choice or an address nobody proved, and an avoided name is the agency's explicit wish: those
+        stay absolute, so nobody is introduced against the wish of either side.
+        """
+        return not self.unlisted and self is not Exclusion.AVOIDED_BY_AGENCY
+
 
 _LABELS = {
     Exclusion.HIDDEN: "Profile hidden",

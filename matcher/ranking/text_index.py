@@ -288,7 +288,21 @@ class TextIndex(BaseEstimator):
         scores, cosines = self._dense_scores(query)
         rows, top = top_rows(scores, self._dead, k)
         chosen = top_k(rows, top, self.ids_, k)
-        hit_rows, hit_scores = rows[chosen], top[chosen]
+        hits = self._hits(query, rows[chosen], top[chosen], cosines, explain, with_publications)
+        return hits + self._zero_hits(rows, k - len(hits))
+
+    def explain(self, problem: ProblemQuery | str, researcher_ids: Iterable[str]) -> list[TextHit]:
+        """The text hit of each named researcher, scored and explained exactly as `query` does (unknown ids
+        are left out), so a researcher outside the top k can be shown like the others."""
+        query = self._prepare(problem)
+        scores, cosines = self._dense_scores(query)
+        rows = np.array([self.row_of_[rid] for rid in dict.fromkeys(researcher_ids) if rid in self.row_of_],
+                        dtype=np.int64)
+        return self._hits(query, rows, scores[rows], cosines, True, True)
+
+    def _hits(self, query: _Query, hit_rows: np.ndarray, hit_scores: np.ndarray, cosines: np.ndarray,
+              explain: bool, with_publications: bool) -> list[TextHit]:
+        """TextHits for these rows, with shared words and the best publication when explained."""
         shares = term_shares(self.postings_, query.vector, hit_rows, cosines[hit_rows], self.terms_,
                              self.n_terms) if explain else {}
         papers = best_publications(self.vector, query.vector, [self.publications_[r] for r in hit_rows]) \
@@ -298,7 +312,7 @@ class TextIndex(BaseEstimator):
             row_shares = [(term, share) for term, share in shares.get(row, []) if self._is_subject(term)]
             terms, related = named_terms(row_shares, query.own_forms, query.bridged_forms)
             hits.append(TextHit(self.ids_[row], float(score), terms, paper, related, len(row_shares)))
-        return hits + self._zero_hits(rows, k - len(hits))
+        return hits
 
     def _is_subject(self, term: str) -> bool:
         """Whether researchers use the term (every word of an n-gram) in keywords, titles or topic names."""

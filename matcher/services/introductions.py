@@ -20,7 +20,7 @@ from matcher.models import (
 )
 from matcher.models.types import utcnow
 from matcher.ranking.exclusions import Exclusion
-from matcher.services import audit, matching, ownership
+from matcher.services import audit, matching, ownership, suggestion_search
 from matcher.services.coordination import MAX_TEXT, CoordinationError, actor, decide, find_suggestion, require_open
 from matcher.services.problem_review import partnerships_for
 from matcher.services.transactions import unit_of_work
@@ -28,8 +28,11 @@ from matcher.services.transactions import unit_of_work
 INTRODUCIBLE_DECISIONS = ("pending", "shortlisted")
 
 
-def _check_introducible(problem: Problem, suggestion: Suggestion) -> None:
-    """Refuse an introduction the rules do not allow (decision, repeat, or the exclusion policy)."""
+def _check_introducible(problem: Problem, suggestion: Suggestion, override: bool = False) -> list[Exclusion]:
+    """Refuse an introduction the rules do not allow (decision, repeat, or the exclusion policy).
+
+    With `override` (a coordinator gave a reason) the exclusions a coordinator may override are allowed and
+    returned, to be recorded; the absolute ones (see Exclusion.overridable) are refused all the same."""
     researcher = suggestion.researcher
     if suggestion.decision not in INTRODUCIBLE_DECISIONS:
         state = taxonomy.label(taxonomy.SUGGESTION_DECISIONS, suggestion.decision).lower()
@@ -41,13 +44,16 @@ def _check_introducible(problem: Problem, suggestion: Suggestion) -> None:
     # Partnerships made earlier in the same unit of work are flushed, so they count against capacity here.
     active = matching.active_partnership_counts([researcher.id]).get(researcher.id, 0)
     reasons = matching.researcher_exclusions(researcher, problem, active)
-    if not reasons:
-        return
-    if reasons[0].unlisted:
+    absolute = [reason for reason in reasons if not reason.overridable]
+    if not reasons or (override and not absolute):
+        return reasons
+    first = absolute[0] if override else reasons[0]
+    if first.unlisted:
         raise CoordinationError(f"{researcher.name}'s profile is not listed, so they cannot be introduced.")
-    if reasons[0] is Exclusion.NO_CAPACITY:
-        raise CoordinationError(f"{researcher.name} has no free capacity for another partnership.")
-    raise CoordinationError(f"{researcher.name} cannot be introduced: {reasons[0].label.lower()}.")
+    hint = "" if absolute else " To introduce them all the same, use “Introduce anyway” and give a reason."
+    if first is Exclusion.NO_CAPACITY:
+        raise CoordinationError(f"{researcher.name} has no free capacity for another partnership.{hint}")
+    raise CoordinationError(f"{researcher.name} cannot be introduced: {first.label.lower()}.{hint}")
 
 
 def _names(researchers: list[Researcher]) -> str:
@@ -68,9 +74,30 @@ def introduce(problem: Problem, suggestion_ids: list[int], coordinator: Coordina
     return [p for p in partnerships_for(problem) if p.researcher_id in {s.researcher_id for s in suggestions}]
 
 
+def introduce_anyway(problem: Problem, researcher_id: int, coordinator: Coordinator, reason: str,
+                     message: str = "") -> Partnership:
+    """Introduce one researcher the exclusion policy leaves out, overriding it with a reason that is recorded
+    on the suggestion and in the audit log (absolute exclusions are still refused)."""
+    reason = (reason or "").strip()[:MAX_TEXT]
+    if not reason:
+        raise CoordinationError("Please say why this researcher should be introduced despite the exclusion.")
+    researcher = db.session.get(Researcher, researcher_id)
+    if researcher is None:
+        raise CoordinationError("That researcher no longer exists. Reload the page.")
+    existing = suggestion_search.suggestion_of(problem, researcher.id)
+    found = None if existing else matching.score_researchers(problem, [researcher])[0]
+    try:
+        with unit_of_work():
+            suggestion = existing or suggestion_search.store_added(problem, found, coordinator)
+            _introduce(problem, [suggestion], coordinator, (message or "").strip()[:MAX_TEXT], override_reason=reason)
+    except IntegrityError as error:
+        raise CoordinationError("This researcher was just introduced to this agency. Reload the page.") from error
+    return next(p for p in partnerships_for(problem) if p.researcher_id == researcher.id)
+
+
 def _introduce(problem: Problem, suggestions: list[Suggestion], coordinator: Coordinator,
-               message: str) -> list[OutboxMessage]:
-    """Create the partnerships and queue the e-mails."""
+               message: str, override_reason: str = "") -> list[OutboxMessage]:
+    """Create the partnerships and queue the e-mails (overriding exclusions only with a reason)."""
     require_open(problem)
     if not suggestions:
         raise CoordinationError("Choose at least one researcher to introduce.")
@@ -79,8 +106,7 @@ def _introduce(problem: Problem, suggestions: list[Suggestion], coordinator: Coo
     db.session.execute(
         select(Researcher.id).where(Researcher.id.in_([s.researcher_id for s in suggestions])).with_for_update()
     )
-    for suggestion in suggestions:
-        _check_introducible(problem, suggestion)
+    overridden = {s.id: _check_introducible(problem, s, override=bool(override_reason)) for s in suggestions}
     researchers = [s.researcher for s in suggestions]
     status_link = external_url("agencies.status", token=problem.status_token)
     signer = ownership.signing_coordinator(problem, coordinator)
@@ -97,7 +123,9 @@ def _introduce(problem: Problem, suggestions: list[Suggestion], coordinator: Coo
         partnership.events.append(PartnershipEvent(stage="introduced", note=message, at=now,
                                                     coordinator_id=coordinator.id))
         db.session.add(partnership)
-        decide(suggestion, "introduced", coordinator)
+        reasons = [reason.value for reason in overridden[suggestion.id]]
+        decide(suggestion, "introduced", coordinator, override_reason if reasons else "")
+        suggestion.overridden = reasons or None
         queued.append(queue_email(
             researcher.email, f"Introduction: {problem.agency_name}: {problem.title}"[:200],
             "introduction_researcher", problem=problem, researcher=researcher, message=message,
@@ -105,7 +133,8 @@ def _introduce(problem: Problem, suggestions: list[Suggestion], coordinator: Coo
         ))
         db.session.flush()
         audit.record(actor(coordinator), "problem.introduced", "partnership", partnership.id,
-                     problem_id=problem.id, researcher_id=researcher.id, suggestion_id=suggestion.id)
+                     problem_id=problem.id, researcher_id=researcher.id, suggestion_id=suggestion.id,
+                     **({"overridden": reasons, "override_reason": override_reason[:500]} if reasons else {}))
     if problem.status in ("new", "under-review"):
         problem.status = "introduced"
     return queued

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -24,13 +24,20 @@ CANDIDATE_POOL = 100  # text hits considered before structured fit re-orders the
 
 @dataclass
 class RankingResult:
-    """Ranked suggestions, excluded researchers with reasons, and the text hits behind them."""
+    """Ranked suggestions, excluded researchers with reasons, and the text hits behind them.
+
+    `suggestions` is the stored top k; `ranked` every eligible candidate considered, best first (the top k
+    and below, with researchers asked for by name); `scale` the text score that counts as a full text part.
+    """
 
     suggestions: list[ranking.Suggestion]
     exclusions: list[tuple[int, str]]
     hits: dict[str, ranking.TextHit]
     model_version: str
     strength: Callable[[ranking.TextHit], float] = lambda hit: 0.0
+    ranked: list[ranking.Suggestion] = field(default_factory=list)
+    scale: float = 0.0
+    candidates: dict[str, ranking.MatchCandidate] = field(default_factory=dict)
 
 
 def problem_query(problem: Problem) -> ranking.ProblemQuery:
@@ -97,26 +104,78 @@ def blend_weights() -> ranking.BlendWeights:
     return ranking.BlendWeights(**current_app.config["MATCH_WEIGHTS"])
 
 
-def rank_problem(problem: Problem, k: int | None = None) -> RankingResult:
-    """Rank researchers for a problem without storing anything."""
+def rank_problem(problem: Problem, k: int | None = None, also: Iterable[int] = ()) -> RankingResult:
+    """Rank researchers for a problem without storing anything; `also` names researchers to score and rank
+    with the closest text matches even when the text index would not have brought them up."""
     k = k or current_app.config["SUGGESTIONS_PER_PROBLEM"]
+    query = problem_query(problem)
     with index_cache.current_index() as index:
-        hits = {hit.researcher_id: hit for hit in index.query(problem_query(problem), k=CANDIDATE_POOL)}
+        hits = {hit.researcher_id: hit for hit in index.query(query, k=CANDIDATE_POOL)}
+        asked = [str(rid) for rid in also if str(rid) not in hits]
+        hits.update({hit.researcher_id: hit for hit in index.explain(query, asked)} if asked else {})
         index_version = index.version_
-    ids = [int(rid) for rid in hits]
+    ids = list(dict.fromkeys([int(rid) for rid in hits] + [int(rid) for rid in also]))
     if problem.preferred_researcher_id and problem.preferred_researcher_id not in ids:
         ids.append(problem.preferred_researcher_id)
     researchers = db.session.scalars(select(Researcher).where(Researcher.id.in_(ids))).all()
     active = active_partnership_counts(ids)
     candidates = [match_candidate(r, active.get(r.id, 0)) for r in researchers]
     text_scores = {rid: hit.score for rid, hit in hits.items()}
-    suggestions, exclusions = ranking.blend(problem_facts(problem), candidates, text_scores, blend_weights(), k)
+    facts = problem_facts(problem)
+    ranked, exclusions = ranking.blend(facts, candidates, text_scores, blend_weights())
     return RankingResult(
-        suggestions=suggestions,
+        suggestions=ranked[:k],
         exclusions=[(int(rid), reason.value) for rid, reason in exclusions],
         hits=hits,
         model_version=model_version(index_version, current_app.config["MATCH_WEIGHTS"]),
         strength=index.strength,
+        ranked=ranked,
+        scale=ranking.text_scale(facts, candidates, text_scores),
+        candidates={c.researcher_id: c for c in candidates},
+    )
+
+
+@dataclass
+class ScoredResearcher:
+    """One researcher scored for a problem exactly as the stored suggestions are.
+
+    rank is the place among the eligible researchers the ranking considered (None when excluded);
+    exclusions lists every reason that leaves the researcher out (empty: eligible).
+    """
+
+    researcher: Researcher
+    rank: int | None
+    score: float
+    parts: dict[str, float]
+    explanation: dict
+    exclusions: list[ranking.Exclusion]
+    model_version: str
+
+
+def score_researchers(problem: Problem, researchers: list[Researcher]) -> list[ScoredResearcher]:
+    """Score and explain these researchers for a problem, in the given order, as `refresh_suggestions` would."""
+    if not researchers:
+        return []
+    result = rank_problem(problem, also=[r.id for r in researchers])
+    places = {s.researcher_id: place for place, s in enumerate(result.ranked, start=1)}
+    return [_scored(result, places, researcher, problem_facts(problem)) for researcher in researchers]
+
+
+def _scored(result: RankingResult, places: dict[str, int], researcher: Researcher,
+            facts: ranking.ProblemFacts) -> ScoredResearcher:
+    """One researcher's place, score, parts and explanation in a ranking that considered them."""
+    rid = str(researcher.id)
+    hit = result.hits.get(rid)
+    candidate = result.candidates[rid]
+    if rid in places:
+        suggestion = result.ranked[places[rid] - 1]
+    else:
+        suggestion = ranking.score_candidate(candidate, facts, hit.score if hit else 0.0, result.scale,
+                                             blend_weights())
+    return ScoredResearcher(
+        researcher=researcher, rank=places.get(rid), score=round(suggestion.score, 6), parts=suggestion.parts,
+        explanation=explanation(hit, result.strength(hit) if hit else 0.0),
+        exclusions=ranking.exclusions(candidate, facts), model_version=result.model_version,
     )
 
 
@@ -144,33 +203,49 @@ def refresh_suggestions(problem: Problem) -> list[Suggestion]:
     The ranking runs before the write transaction, so no lock is held while it works; a statement changed
     meanwhile keeps its newer timestamp, and the catch-up ranks it again."""
     started, seen = utcnow(), problem.updated_at
-    result = rank_problem(problem)
+    added = db.session.scalars(select(Suggestion.researcher_id).where(
+        Suggestion.problem_id == problem.id, Suggestion.added_at.is_not(None))).all()
+    result = rank_problem(problem, also=added)
     with unit_of_work():
         # One refresh per problem at a time: concurrent ones would insert the same suggestions twice.
         db.session.execute(select(Problem.id).where(Problem.id == problem.id).with_for_update())
         db.session.refresh(problem)
-        decided = {
-            s.researcher_id: s for s in db.session.scalars(
-                select(Suggestion).where(Suggestion.problem_id == problem.id, Suggestion.decision != "pending")
-            )
-        }
-        db.session.execute(
-            delete(Suggestion).where(Suggestion.problem_id == problem.id, Suggestion.decision == "pending")
-        )
+        kept = {s.researcher_id: s for s in db.session.scalars(_kept_query(problem))}
+        db.session.execute(delete(Suggestion).where(
+            Suggestion.problem_id == problem.id, Suggestion.decision == "pending", Suggestion.added_at.is_(None)))
         stored = []
         for rank, suggestion in enumerate(result.suggestions, start=1):
-            row = decided.get(int(suggestion.researcher_id)) or Suggestion(
+            row = kept.pop(int(suggestion.researcher_id), None) or Suggestion(
                 problem_id=problem.id, researcher_id=int(suggestion.researcher_id)
             )
             _fill(row, rank, suggestion, result)
             db.session.add(row)
             stored.append(row)
+        _rescore_added(kept.values(), result)
         if problem.updated_at == seen:  # both, so this update's own timestamp does not look like a change
             problem.suggestions_computed_at = problem.updated_at = utcnow()
         else:  # changed while it was ranked: older than the change, so it is ranked again
             problem.suggestions_computed_at = started
         problem.exclusions = [[rid, reason] for rid, reason in result.exclusions]
     return stored
+
+
+def _kept_query(problem: Problem):
+    """A problem's suggestions that a recompute keeps: decided ones and those a coordinator added."""
+    return select(Suggestion).where(
+        Suggestion.problem_id == problem.id,
+        or_(Suggestion.decision != "pending", Suggestion.added_at.is_not(None)),
+    )
+
+
+def _rescore_added(kept, result: RankingResult) -> None:
+    """Give researchers a coordinator added, now outside the top k, their new place and score (one who is
+    now excluded keeps the last score; the page shows why they are excluded)."""
+    places = {s.researcher_id: place for place, s in enumerate(result.ranked, start=1)}
+    for row in kept:
+        rid = str(row.researcher_id)
+        if row.added_at is not None and rid in places:
+            _fill(row, places[rid], result.ranked[places[rid] - 1], result)
 
 
 def _fill(row: Suggestion, rank: int, suggestion: ranking.Suggestion, result: RankingResult) -> None:
