@@ -1,7 +1,7 @@
 """suggestions added by a coordinator (found by search) and exclusions overridden with a reason
 
 Revision ID: 5a6d3c0ffee1
-Revises: d4af7ed1a1e5
+Revises: 0a5e1c0ffee5
 Create Date: 2026-11-29 23:00:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5a6d3c0ffee1'
-down_revision = 'd4af7ed1a1e5'
+down_revision = '0a5e1c0ffee5'
 branch_labels = None
 depends_on = None
 
