@@ -313,3 +313,44 @@ def test_no_field_of_the_form_cuts_what_is_typed(page):
     page.goto("/agencies/submit")
     assert page.locator("form.problem-form [maxlength]").count() == 0
 
+
+
+# An expired form ----------------------------------------------------------------------------------------
+
+
+def test_a_statement_sent_from_an_expired_form_comes_back_as_typed_and_is_sent_once(page, app, config_override):
+    config_override(WTF_CSRF_ENABLED=True)
+    page.goto("/agencies/submit")
+    fill_valid_statement(page)
+    page.get_by_label("When would you like to start?").fill("Before the summer")
+    page.context.clear_cookies()  # the session, and the form's CSRF token with it, is gone (a browser restart)
+    page.get_by_role("button", name=SEND).click()
+
+    summary = page.locator("#error-summary")
+    expect(summary.get_by_role("heading", name="Your statement was not sent yet")).to_be_visible()
+    expect(summary).to_be_focused()
+    expect(page.get_by_label("Title of the problem")).to_have_value("Street robberies near the transit station")
+    expect(page.get_by_label("When would you like to start?")).to_have_value("Before the summer")
+    expect(page.get_by_label("Describe the problem")).to_have_value(re.compile("extra foot patrols at rush hour"))
+    expect(page.get_by_label("Robbery")).to_be_checked()
+    assert problem_count(app) == 0
+
+    page.get_by_role("button", name=SEND).click()
+    expect(page.get_by_role("heading", name=RECEIVED)).to_be_visible()
+    assert problem_count(app) == 1
+
+
+def test_information_added_from_an_expired_status_page_is_kept(page, app, config_override, smtp_inbox):
+    page.goto("/agencies/submit")
+    fill_valid_statement(page)
+    page.get_by_role("button", name=SEND).click()
+    [status_link] = [u for u in smtp_inbox.links(smtp_inbox.last_to(AGENCY_EMAIL)) if "/agencies/status/" in u]
+    config_override(WTF_CSRF_ENABLED=True)
+    page.goto(status_link)
+    page.get_by_label("Information to add").fill("Most robberies happen between 6 and 8 pm.")
+    page.context.clear_cookies()
+    page.get_by_role("button", name="Add to our statement").click()
+    expect(page.get_by_role("heading", name="Your text was not added yet")).to_be_visible()
+    expect(page.get_by_label("Information to add")).to_have_value("Most robberies happen between 6 and 8 pm.")
+    page.get_by_role("button", name="Add to our statement").click()
+    expect(page.locator(".status-update", has_text="Most robberies happen between 6 and 8 pm.")).to_have_count(1)

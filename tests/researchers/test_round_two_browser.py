@@ -212,3 +212,41 @@ def test_right_to_left_names_are_isolated_where_they_are_shown(page, app):
     expect(page.locator(".lead bdi")).to_have_text(name)  # "Signed in as …"
     page.goto("/researchers/profile/edit")
     expect(page.locator(".lead bdi")).to_have_text(name)
+
+
+# An expired form ------------------------------------------------------------------------------------------------
+
+
+def test_a_registration_from_an_expired_form_comes_back_as_typed(page, app, config_override):
+    config_override(WTF_CSRF_ENABLED=True)
+    page.goto("/researchers/register")
+    fill_profile(page)
+    page.context.clear_cookies()  # the session, and the form's CSRF token with it, is gone
+    page.get_by_role("button", name="Register").click()
+    expect(page.get_by_role("heading", name="You are not registered yet")).to_be_visible()
+    expect(page.get_by_label("Research statement", exact=True)).to_have_value(
+        "I study shootings and group violence with police partners.")
+    expect(page.get_by_label("Gun violence", exact=True)).to_be_checked()
+    page.get_by_role("button", name="Register").click()
+    expect(page.get_by_role("heading", name="Check your e-mail")).to_be_visible()
+    assert len(stored_mail_to(app, EMAIL)) == 1
+
+
+def test_a_save_from_a_form_whose_session_was_replaced_in_another_tab_is_kept(page, app, config_override):
+    config_override(WTF_CSRF_ENABLED=True)
+    researcher_id = add_researcher(app, name="Dana Whitfield")
+    page.goto(sign_in_link(app, researcher_id))
+    page.goto("/researchers/profile/edit")
+    page.get_by_label("Research statement", exact=True).fill(NEW_STATEMENT)
+    other_tab = page.context.new_page()
+    other_tab.goto(sign_in_link(app, researcher_id))  # a new sign-in starts a new session, with a new token
+    expect(other_tab.get_by_role("heading", name="My profile")).to_be_visible()
+    other_tab.close()
+
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_role("heading", name="Your profile is not saved yet")).to_be_visible()
+    expect(page.get_by_label("Research statement", exact=True)).to_have_value(NEW_STATEMENT)
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_text("Your profile is saved.")).to_be_visible()
+    with app.app_context():
+        assert db.session.get(Researcher, researcher_id).statement == NEW_STATEMENT
