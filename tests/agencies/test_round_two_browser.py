@@ -354,3 +354,23 @@ def test_information_added_from_an_expired_status_page_is_kept(page, app, config
     expect(page.get_by_label("Information to add")).to_have_value("Most robberies happen between 6 and 8 pm.")
     page.get_by_role("button", name="Add to our statement").click()
     expect(page.locator(".status-update", has_text="Most robberies happen between 6 and 8 pm.")).to_have_count(1)
+
+
+# 13. Right-to-left names ------------------------------------------------------------------------------------
+
+
+def test_right_to_left_names_and_text_on_the_status_page_are_isolated(page, app):
+    from tests.factories import make_problem
+
+    with app.app_context():
+        problem = make_problem(agency_name="شرطة المدينة", contact_name="مريم الحسيني", title="سرقة السيارات",
+                               description="ازدادت سرقة السيارات قرب المحطة منذ الربيع الماضي.")
+        db.session.add(problem)
+        db.session.commit()
+        token = problem.status_token
+    page.goto(f"/agencies/status/{token}")
+    expect(page.locator("h1")).to_have_attribute("dir", "auto")
+    expect(page.locator(".eyebrow bdi")).to_have_text("شرطة المدينة")
+    expect(page.locator("p.meta bdi").first).to_have_text("مريم الحسيني")
+    page.get_by_text("Show the full statement").click()
+    expect(page.locator("dd.prose[dir=auto]").first).to_contain_text("ازدادت سرقة السيارات")

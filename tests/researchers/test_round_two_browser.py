@@ -201,13 +201,17 @@ def test_plain_words_for_too_many_agencies_a_tampered_centre_and_nothing_new_to_
 
 
 def test_right_to_left_names_are_isolated_where_they_are_shown(page, app):
-    name = "مريم الحسيني"
-    researcher_id = add_researcher(app, name=name, institution="Example University")
+    name, university = "مريم الحسيني", "جامعة القاهرة"
+    researcher_id = add_researcher(app, name=name, institution=university, statement="أدرس السرقة المتكررة.")
     page.goto("/directory/")
     card = page.locator(".researcher-card", has_text=name)
-    expect(card.locator("bdi")).to_have_text(name)
+    expect(card.locator("h3 bdi")).to_have_text(name)
+    expect(card.locator(".meta bdi", has_text=university)).to_have_count(1)
+    expect(card.locator("p[dir=auto]")).to_have_text("أدرس السرقة المتكررة.")
     page.goto(f"/directory/researchers/{researcher_id}")
     expect(page.locator("h1 bdi")).to_have_text(name)
+    expect(page.locator("header .meta bdi", has_text=university)).to_have_count(1)
+    expect(page.locator("p.prose[dir=auto]")).to_have_text("أدرس السرقة المتكررة.")
     page.goto(sign_in_link(app, researcher_id))
     expect(page.locator(".lead bdi")).to_have_text(name)  # "Signed in as …"
     page.goto("/researchers/profile/edit")
