@@ -8,6 +8,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from matcher.extensions import db
+from matcher.security import posted_from_this_site
 
 MESSAGES = {
     400: ("Bad request", "The request could not be understood."),
@@ -46,10 +47,13 @@ def register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error: CSRFError):
+        form_again = getattr(app.view_functions.get(request.endpoint), "expired_form_page", None)
+        if form_again is not None and posted_from_this_site():
+            return form_again()
         return render_error(
             400,
-            "This form has expired or was sent from another page. "
-            "Go back, reload the page and send it again.",
+            "This form has expired or was sent from another page, so nothing was saved. "
+            "Go back with your browser's Back button, where what you typed is still in the form, and send it again.",
         )
 
     @app.errorhandler(HTTPException)

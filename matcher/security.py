@@ -2,6 +2,7 @@
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, request
 
@@ -78,6 +79,23 @@ def form_rate_limit(refused_page: RefusedPage | None = None):
         return every(accepted(decorated))
 
     return limits
+
+
+def posted_from_this_site() -> bool:
+    """Whether a post came from one of this site's own pages: its Origin (else its Referer) is this host."""
+    return urlsplit(request.headers.get("Origin") or request.referrer or "").netloc == request.host
+
+
+def expired_form_page(render: Callable[[], Response]):
+    """Mark a view whose form, posted after its CSRF token expired (a session lost or replaced), is answered by
+    render(): the form again, as typed, asking for one more press, instead of the error page that loses it.
+    Only for posts from this site's own pages: a form posted from elsewhere is never shown as if typed here."""
+
+    def mark(view):
+        view.expired_form_page = render
+        return view
+
+    return mark
 
 
 def minutes_in_words(minutes: int) -> str:

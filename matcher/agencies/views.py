@@ -6,7 +6,7 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 
 from matcher.agencies import bp
 from matcher.agencies.forms import AddInformationForm, ProblemForm, StatusLinksForm, WithdrawForm
-from matcher.security import form_rate_limit
+from matcher.security import expired_form_page, form_rate_limit
 from matcher.services import agency_requests, problem_review
 from matcher.task_queue import enqueue_safely
 from matcher.tasks import send_status_links
@@ -26,7 +26,16 @@ def _submission_refused(minutes: int):
     return make_response(page, 429)
 
 
+def _submission_expired():
+    """A post whose form expired (its session was lost): the form again, as typed, to send once more."""
+    form = ProblemForm()
+    researcher = agency_requests.preferred_researcher(form.preferred_researcher.data)
+    page = render_template("agencies/submit.html", form=form, researcher=researcher, expired=True)
+    return make_response(page, 400)
+
+
 @bp.route("/submit", methods=["GET", "POST"])
+@expired_form_page(_submission_expired)
 @form_rate_limit(_submission_refused)
 def submit():
     """The problem statement form; `?researcher=ID` pre-fills a preferred researcher."""
@@ -96,7 +105,15 @@ def _information_refused(minutes: int):
     return make_response(page, 429)
 
 
+def _information_expired():
+    """Information posted from a page whose form expired: the status page again, with the text as typed."""
+    problem = _problem_or_404(request.view_args["token"])
+    page = _render_status(problem, AddInformationForm(prefix="info"), WithdrawForm(prefix="withdraw"), expired=True)
+    return make_response(page, 400)
+
+
 @bp.post("/status/<token>/information")
+@expired_form_page(_information_expired)
 @form_rate_limit(_information_refused)
 def add_information(token: str):
     """Append information or an answer to the statement."""
@@ -136,12 +153,12 @@ def _problem_or_404(token: str):
     return problem
 
 
-def _render_status(problem, info_form, withdraw_form, wait_minutes: int | None = None):
+def _render_status(problem, info_form, withdraw_form, wait_minutes: int | None = None, expired: bool = False):
     partnerships = agency_requests.introductions(problem)
     return render_template(
         "agencies/status.html", problem=problem, partnerships=partnerships,
         steps=agency_requests.progress(problem, partnerships), updates=agency_requests.agency_updates(problem),
         question=agency_requests.open_question(problem), finished=agency_requests.is_finished(problem),
-        status_label=agency_requests.status_for_agency(problem), wait_minutes=wait_minutes,
+        status_label=agency_requests.status_for_agency(problem), wait_minutes=wait_minutes, expired=expired,
         info_form=info_form, withdraw_form=withdraw_form,
     )

@@ -20,7 +20,7 @@ from matcher.researchers.forms import (
     RegistrationForm,
     SignInRequestForm,
 )
-from matcher.security import form_rate_limit
+from matcher.security import expired_form_page, form_rate_limit
 from matcher.services import centres, links, publication_import
 from matcher.services import researchers as service
 from matcher.task_queue import enqueue_safely
@@ -50,7 +50,14 @@ def _registration_refused(minutes: int):
     return current_app.make_response((page, 429))
 
 
+def _registration_expired():
+    """A registration whose form expired (its session was lost): the form again, as typed, to send once more."""
+    page = _render_profile_form("researchers/register.html", _registration_form(), expired=True)
+    return current_app.make_response((page, 400))
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@expired_form_page(_registration_expired)
 @form_rate_limit(_registration_refused)
 def register():
     """The registration form; a valid one creates an unlisted profile and e-mails a link."""
@@ -236,7 +243,17 @@ def confirm_new_email(token: str):
     return redirect(url_for("researchers.profile"))
 
 
+def _edit_expired():
+    """A save whose form expired: kept as after a session's end if signed out, else the form again as typed."""
+    if not is_researcher():
+        return _edit_after_session_ended()
+    page = _render_profile_form("researchers/edit.html", _edit_form(), researcher=current_user, expired=True,
+                                expires_at=session.get(RESEARCHER_EXPIRY_KEY))
+    return current_app.make_response((page, 400))
+
+
 @bp.route("/profile/edit", methods=["GET", "POST"])
+@expired_form_page(_edit_expired)
 def edit():
     """Edit the profile and its publications; a save after the session ended keeps what was typed."""
     if not is_researcher():

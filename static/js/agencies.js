@@ -27,6 +27,8 @@
     return funding.some(function (radio) { return radio.value === "grant" && radio.checked; });
   });
 
+  var SENT_KEY = "agency-statement-sent-with-key";
+
   /* One click sends the form once. */
   var form = document.querySelector("form.problem-form");
   if (form) {
@@ -36,6 +38,19 @@
         window.setTimeout(function () { button.disabled = true; }, 0);
       }
     });
+    /* Back from the confirmation fetches this page again, with a new submission key: the browser brings back
+       what was typed but not a hidden field. Give the form back the key it was sent with, so that sending it
+       again opens the statement's status page instead of storing it twice. */
+    var key = form.querySelector("input[name='submission_key']");
+    var navigation = window.performance && performance.getEntriesByType ?
+      performance.getEntriesByType("navigation")[0] : null;
+    try {
+      var sentKey = window.sessionStorage.getItem(SENT_KEY);
+      if (key && sentKey && navigation && navigation.type === "back_forward") { key.value = sentKey; }
+      form.addEventListener("submit", function () {
+        if (key) { window.sessionStorage.setItem(SENT_KEY, key.value); }
+      });
+    } catch (error) { /* storage refused (a privacy setting): coordinators still see likely duplicates */ }
     /* Coming back with the browser's Back button: the button works again. */
     window.addEventListener("pageshow", function () {
       var button = form.querySelector("[type=submit]");
