@@ -40,6 +40,8 @@ class Suggestion(db.Model):
         ForeignKey("coordinators.id", ondelete="SET NULL")
     )
     decided_at: Mapped[datetime | None]
+    # Bumped with every decision: a form carries the version it showed, and a stale decision is refused.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     problem = relationship("Problem")

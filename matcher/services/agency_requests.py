@@ -19,6 +19,7 @@ from werkzeug.routing import BuildError
 
 from matcher import taxonomy
 from matcher.extensions import db
+from matcher.lifecycle import Stage, Status
 from matcher.mail import (
     coordinator_addresses,
     external_url,
@@ -27,7 +28,7 @@ from matcher.mail import (
 )
 from matcher.models import OutboxMessage, Partnership, Problem, ProblemUpdate, Researcher
 from matcher.models.types import utcnow
-from matcher.services import audit
+from matcher.services import audit, problem_status
 from matcher.services.geo import lookup_zip
 from matcher.services.transactions import unit_of_work
 from matcher.task_queue import enqueue_safely
@@ -279,8 +280,8 @@ def progress(problem: Problem, partnerships: list[Partnership]) -> list[Step]:
     introduced → partnership under way."""
     status = problem.status
     introduced = bool(partnerships) or status in ("introduced", "partnered")
-    under_way = status == "partnered" or any(
-        p.stage not in ("introduced", "first-meeting", "declined") for p in partnerships
+    under_way = status == Status.PARTNERED or any(
+        p.stage not in (Stage.INTRODUCED, Stage.FIRST_MEETING, Stage.DECLINED) for p in partnerships
     )
     asked = any(u.author == "coordinator" and u.kind == "question" for u in problem.updates)
     reviewed = introduced or asked or status in ("under-review", "closed")
@@ -322,7 +323,7 @@ def withdraw(problem: Problem, reason: str = "") -> None:
         raise ProblemClosedError(problem.status)
     with unit_of_work():
         previous = problem.status
-        problem.status = "withdrawn"
+        problem_status.move(problem, Status.WITHDRAWN, "agency")
         problem.withdrawn_reason = reason
         db.session.add(ProblemUpdate(
             problem=problem, author="agency", kind="withdrawal", visible_to_agency=True,
