@@ -51,6 +51,8 @@ OPEN_STATUSES = (Status.NEW, Status.UNDER_REVIEW, Status.INTRODUCED, Status.PART
 ASSIGNABLE_STATUSES = (Status.NEW, Status.UNDER_REVIEW)
 # Statuses that follow the problem's partnerships: set by introducing or recording stages, never chosen by hand.
 FOLLOWS_PARTNERSHIPS = (Status.INTRODUCED, Status.PARTNERED)
+# Statuses a coordinator chooses ("new" is only ever the first one).
+CHOSEN_BY_HAND = (Status.UNDER_REVIEW, Status.CLOSED, Status.WITHDRAWN)
 
 ACTIVE_STAGES = (Stage.INTRODUCED, Stage.FIRST_MEETING, Stage.AGREEMENT, Stage.DATA_ACCESS, Stage.UNDER_WAY,
                  Stage.REPORT_DELIVERED)
@@ -118,7 +120,7 @@ def is_partnered_stage(stage: str) -> bool:
 
 def chosen_by_hand(status: str) -> bool:
     """Whether a coordinator may choose this status (the others follow the partnerships)."""
-    return status in ProblemStatus.__members__.values() and status not in FOLLOWS_PARTNERSHIPS
+    return status in CHOSEN_BY_HAND
 
 
 def status_for_partnerships(status: str, stages: Iterable[str]) -> ProblemStatus:

@@ -5,13 +5,15 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from matcher import taxonomy
+from matcher import lifecycle, taxonomy
 from matcher.auth import coordinator_required
 from matcher.coordinators import bp
-from matcher.coordinators.forms import PartnershipNotesForm, StageForm
+from matcher.coordinators.conflicts import Conflict
+from matcher.coordinators.forms import CloseProblemForm, PartnershipNoteForm, StageForm, seen_version
 from matcher.models.types import utcnow
 from matcher.services import partnerships as service
-from matcher.services.coordination import CoordinationError
+from matcher.services import problem_updates
+from matcher.services.coordination import CoordinationError, StaleEdit
 
 
 @bp.get("/partnerships")
@@ -35,23 +37,22 @@ def _partnership(partnership_id: int):
     return partnership
 
 
-def render_partnership(partnership, code: int = 200, stage_form=None, notes_form=None):
-    """The partnership page with its history and forms."""
+def render_partnership(partnership, code: int = 200, stage_form=None, note_form=None, close_form=None,
+                       conflict=None):
+    """The partnership page with its history, signed notes and forms; a refused form keeps what was typed."""
     if stage_form is None:
         stage_form = StageForm(prefix="stage", formdata=None)
-        stage_form.stage.data = _next_stage(partnership.stage)
+        stage_form.stage.data = lifecycle.next_stage(partnership.stage).value
         stage_form.on.data = utcnow().date()
-    if notes_form is None:
-        notes_form = PartnershipNotesForm(prefix="notes", formdata=None, data={"notes": partnership.notes})
+        stage_form.version.data = partnership.version
+    if close_form is None:
+        close_form = CloseProblemForm(prefix="close", formdata=None)
+        close_form.version.data = partnership.problem.version
     return render_template(
-        "coordinators/partnership.html", partnership=partnership, stage_form=stage_form, notes_form=notes_form,
+        "coordinators/partnership.html", partnership=partnership, stage_form=stage_form,
+        note_form=note_form or PartnershipNoteForm(prefix="note", formdata=None), close_form=close_form,
+        offer_closing=service.last_active_closed(partnership), conflict=conflict,
     ), code
-
-
-def _next_stage(stage: str) -> str:
-    order = taxonomy.slugs(taxonomy.PARTNERSHIP_STAGES)
-    position = order.index(stage) if stage in order else 0
-    return order[min(position + 1, order.index("closed"))]
 
 
 @bp.get("/partnerships/<int:partnership_id>")
@@ -71,23 +72,51 @@ def record_stage(partnership_id: int):
         return render_partnership(partnership, 400, stage_form=form)
     try:
         service.record_stage(partnership, form.stage.data, current_user, note=form.note.data or "",
-                             on=form.on.data, outcome=form.outcome.data or None)
+                             on=form.on.data, outcome=form.outcome.data or None, seen=seen_version(form.version))
+    except StaleEdit as error:
+        form.version.data = partnership.version  # saving again now overrides, knowingly
+        return render_partnership(partnership, 409, stage_form=form, conflict=Conflict.of("stage", error))
     except CoordinationError as error:
         form.stage.errors.append(str(error))
         return render_partnership(partnership, 409, stage_form=form)
-    label = taxonomy.label(taxonomy.PARTNERSHIP_STAGES, partnership.stage)
-    flash(f"The partnership is now at the stage “{label}”.")
+    flash(f"The partnership is now at the stage “{lifecycle.Stage(partnership.stage).label}”.")
     return redirect(url_for("coordinators.partnership", partnership_id=partnership.id), code=303)
 
 
 @bp.post("/partnerships/<int:partnership_id>/notes")
 @coordinator_required
 def partnership_notes(partnership_id: int):
-    """Save the partnership's notes."""
+    """Add a dated, signed note to the partnership."""
     partnership = _partnership(partnership_id)
-    form = PartnershipNotesForm(prefix="notes")
+    form = PartnershipNoteForm(prefix="note")
     if not form.validate_on_submit():
-        return render_partnership(partnership, 400, notes_form=form)
-    service.update_notes(partnership, form.notes.data or "", current_user)
-    flash("Notes saved.")
+        return render_partnership(partnership, 400, note_form=form)
+    try:
+        service.add_note(partnership, form.body.data, current_user)
+    except CoordinationError as error:
+        form.body.errors.append(str(error))
+        return render_partnership(partnership, 400, note_form=form)
+    flash("Note added.")
+    return redirect(url_for("coordinators.partnership", partnership_id=partnership.id, _anchor="h-notes"), code=303)
+
+
+@bp.post("/partnerships/<int:partnership_id>/close-problem")
+@coordinator_required
+def close_problem(partnership_id: int):
+    """Close the problem too, once its last active partnership has ended (one transaction)."""
+    partnership = _partnership(partnership_id)
+    problem = partnership.problem
+    form = CloseProblemForm(prefix="close")
+    if not form.validate_on_submit():
+        return render_partnership(partnership, 400, close_form=form)
+    try:
+        problem_updates.change_status(problem, lifecycle.Status.CLOSED, current_user, form.note.data or "",
+                                      seen=seen_version(form.version))
+    except StaleEdit as error:
+        form.version.data = problem.version
+        return render_partnership(partnership, 409, close_form=form, conflict=Conflict.of("close", error))
+    except CoordinationError as error:
+        form.note.errors.append(str(error))
+        return render_partnership(partnership, 409, close_form=form)
+    flash("The problem is closed.")
     return redirect(url_for("coordinators.partnership", partnership_id=partnership.id), code=303)

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from matcher.auth import coordinator_required
 from matcher.coordinators import bp
+from matcher.coordinators.conflicts import Conflict
 from matcher.coordinators.forms import (
     AnswersForm,
     IntroduceForm,
@@ -15,6 +16,7 @@ from matcher.coordinators.forms import (
     RejectForm,
     StatusForm,
     SuggestionActionForm,
+    seen_version,
 )
 from matcher.models.types import utcnow
 from matcher.services import (
@@ -25,7 +27,7 @@ from matcher.services import (
     problem_review,
     problem_updates,
 )
-from matcher.services.coordination import CoordinationError
+from matcher.services.coordination import CoordinationError, StaleEdit
 from matcher.services.matching import WEAK_MATCH
 
 FORMS = {
@@ -50,7 +52,7 @@ def _forms(problem, **given) -> dict:
     else:
         forms["answers"] = given["answers"]
     if "status" not in given:
-        forms["status"].status.data = problem.status
+        forms["status"].version.data = problem.version
     return forms
 
 
@@ -58,7 +60,8 @@ def _suggestion_choices(suggestions) -> list[tuple[int, str]]:
     return [(s.id, s.researcher.name) for s in suggestions if s.decision in introductions.INTRODUCIBLE_DECISIONS]
 
 
-def render_problem(problem, code: int = 200, rejecting: int | None = None, **given):
+def render_problem(problem, code: int = 200, rejecting: int | None = None, conflict: Conflict | None = None,
+                   **given):
     """The problem page; a form sent with errors keeps its input and messages."""
     problem_review.ensure_suggestions(problem)
     suggestions = problem_review.suggestions_for(problem)
@@ -71,6 +74,7 @@ def render_problem(problem, code: int = 200, rejecting: int | None = None, **giv
         forms=forms, action_form=SuggestionActionForm(formdata=None), rejecting=rejecting,
         weak_match=WEAK_MATCH, answers_sent="answers" in given, duplicates=agency_requests.likely_duplicates(problem),
         computing=problem_review.suggestions_pending(problem), outdated=problem_review.suggestions_outdated(problem),
+        conflict=conflict,
     ), code
 
 
@@ -113,7 +117,9 @@ def shortlist(problem_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        suggestion = decisions.shortlist(problem, _suggestion_id(form), current_user)
+        suggestion = decisions.shortlist(problem, _suggestion_id(form), current_user, seen=seen_version(form.version))
+    except StaleEdit as error:
+        return render_problem(problem, 409, conflict=Conflict.of("decision", error, _suggestion_id(form)))
     except CoordinationError as error:
         return _refused(problem, error)
     return _done(problem, f"{suggestion.researcher.name} is on the shortlist.")
@@ -128,7 +134,9 @@ def reconsider(problem_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        suggestion = decisions.reconsider(problem, _suggestion_id(form), current_user)
+        suggestion = decisions.reconsider(problem, _suggestion_id(form), current_user, seen=seen_version(form.version))
+    except StaleEdit as error:
+        return render_problem(problem, 409, conflict=Conflict.of("decision", error, _suggestion_id(form)))
     except CoordinationError as error:
         return _refused(problem, error)
     return _done(problem, f"{suggestion.researcher.name} is back among the pending suggestions.")
@@ -145,7 +153,12 @@ def reject(problem_id: int):
             abort(400)
         return render_problem(problem, code=400, rejecting=int(form.suggestion_id.data), reject=form)
     try:
-        suggestion = decisions.reject(problem, _suggestion_id(form), current_user, form.reason.data)
+        suggestion = decisions.reject(problem, _suggestion_id(form), current_user, form.reason.data,
+                                      seen=seen_version(form.version))
+    except StaleEdit as error:  # the reason typed is kept in the form (or in the notice, if the form is gone)
+        suggestion_id = _suggestion_id(form)
+        return render_problem(problem, 409, rejecting=suggestion_id, reject=form,
+                              conflict=Conflict.of("decision", error, suggestion_id))
     except CoordinationError as error:
         return _refused(problem, error)
     return _done(problem, f"{suggestion.researcher.name} was rejected for this problem.")
@@ -207,9 +220,18 @@ def change_status(problem_id: int):
     if not form.validate_on_submit():
         return render_problem(problem, code=400, status=form)
     try:
-        problem_updates.change_status(problem, form.status.data, current_user, form.note.data or "")
+        problem_updates.change_status(problem, form.status.data, current_user, form.note.data or "",
+                                      seen=seen_version(form.version), partnerships_choice=form.partnerships.data or "",
+                                      outcome=form.outcome.data or "")
+    except StaleEdit as error:
+        form.version.data = problem.version  # saving again now overrides, knowingly
+        return render_problem(problem, 409, status=form, conflict=Conflict.of("status", error))
+    except problem_updates.ChoiceNeeded as error:
+        getattr(form, error.field).errors.append(str(error))
+        return render_problem(problem, 409, status=form)
     except CoordinationError as error:
-        return _refused(problem, error, status=form)
+        form.status.errors.append(str(error))
+        return render_problem(problem, 409, status=form)
     return _done(problem, "Status changed.")
 
 

@@ -15,6 +15,14 @@ from matcher.services.transactions import unit_of_work
 CLOSE_PARTNERSHIPS, KEEP_PARTNERSHIPS = "close", "keep"
 
 
+class ChoiceNeeded(CoordinationError):
+    """Closing a problem with active partnerships needs the coordinator's choice; `field` names the answer."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 def _clean_text(body: str, what: str) -> str:
     body = (body or "").strip()
     if not body:
@@ -71,9 +79,11 @@ def change_status(problem: Problem, status: str, coordinator: Coordinator, note:
         versions.check(problem, seen, "this problem's status")
         if status == problem.status:
             raise CoordinationError("The problem already has that status.")
-        if not lifecycle.chosen_by_hand(status):
+        if status in lifecycle.FOLLOWS_PARTNERSHIPS:
             raise CoordinationError(f"“{Status(status).label}” follows the partnerships: introduce a researcher "
                                     "or record a partnership's stage instead.")
+        if not lifecycle.can_change(problem.status, status):
+            raise CoordinationError(lifecycle.refusal("problem", Status(problem.status).label, Status(status).label))
         active = problem_status.active_partnerships(problem) if not lifecycle.is_open(status) else []
         if active:
             _settle_partnerships(active, coordinator, partnerships_choice, outcome)
@@ -92,10 +102,10 @@ def _settle_partnerships(active: list, coordinator: Coordinator, choice: str, ou
         return
     names = ", ".join(p.researcher.name for p in active)
     if choice != CLOSE_PARTNERSHIPS:
-        raise CoordinationError(f"This problem has active partnerships ({names}). Choose whether to close them "
-                                "too or keep them running.")
+        raise ChoiceNeeded(f"This problem has active partnerships ({names}). Choose whether to close them too "
+                           "or keep them running.", "partnerships")
     if outcome not in taxonomy.slugs(taxonomy.PARTNERSHIP_OUTCOMES):
-        raise CoordinationError("Please choose the outcome for the partnerships you are closing.")
+        raise ChoiceNeeded("Please choose the outcome for the partnerships you are closing.", "outcome")
     for partnership in active:
         partnerships.record_stage(partnership, lifecycle.Stage.CLOSED, coordinator, outcome=outcome,
                                   note="Closed with the problem.", follow_problem=False)
