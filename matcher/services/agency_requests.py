@@ -322,12 +322,10 @@ def withdraw(problem: Problem, reason: str = "") -> None:
     if is_finished(problem):
         raise ProblemClosedError(problem.status)
     with unit_of_work():
-        previous = problem.status
-        problem_status.move(problem, Status.WITHDRAWN, "agency")
+        problem_status.move(problem, Status.WITHDRAWN, "agency", action="problem.withdrawn")
         problem.withdrawn_reason = reason
         db.session.add(ProblemUpdate(
             problem=problem, author="agency", kind="withdrawal", visible_to_agency=True,
             body=reason or "Withdrawn without a reason given.",
         ))
-        audit.record("agency", "problem.withdrawn", "problem", problem.id, previous_status=previous)
         _queue_coordinator_notices(problem, "Problem statement withdrawn", "agency_withdrew", reason=reason)

@@ -12,14 +12,13 @@ from matcher.services import versions
 from matcher.services.coordination import CoordinationError
 
 
-def move(problem: Problem, status: str, actor: str, **details) -> None:
+def move(problem: Problem, status: str, actor: str, action: str = "problem.status_changed", **details) -> None:
     """Move the problem to a status the lifecycle allows from its current one, or refuse saying why."""
     if not lifecycle.can_change(problem.status, status):
         raise CoordinationError(lifecycle.refusal("problem", Status(problem.status).label, Status(status).label))
     previous = problem.status
     problem.status = Status(status).value
-    versions.record_change(problem, actor, "problem.status_changed", previous=previous, status=problem.status,
-                           **details)
+    versions.record_change(problem, actor, action, previous=previous, status=problem.status, **details)
 
 
 def start_review(problem: Problem, actor: str) -> None:

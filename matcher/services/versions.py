@@ -73,6 +73,8 @@ def describe(event: AuditEvent) -> str:
     """What a versioned change did, in words."""
     details = event.details or {}
     action = event.action
+    if action == "problem.withdrawn":
+        return "withdrew the statement"
     if action == "problem.status_changed":
         return (f"changed the status from {_label(taxonomy.PROBLEM_STATUSES, details.get('previous'))} "
                 f"to {_label(taxonomy.PROBLEM_STATUSES, details.get('status'))}")

@@ -9,6 +9,8 @@ older version is refused. A partnership's one overwritable notes field becomes a
 existing notes become one entry each, signed and dated by the last "notes updated" audit event when there is
 one. Downgrading joins the entries back into the field, newest first.
 """
+from datetime import datetime
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -65,8 +67,13 @@ def _existing_notes() -> list[dict]:
             if kind == 'coordinator' and raw.isdigit() and int(raw) in coordinators:
                 author = int(raw)
         entries.append({'partnership_id': partnership_id, 'coordinator_id': author, 'body': body,
-                        'created_at': at})
+                        'created_at': _moment(at)})
     return entries
+
+
+def _moment(value) -> datetime:
+    """A stored time as a datetime (SQLite hands plain SQL results back as text)."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def downgrade():
