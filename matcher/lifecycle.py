@@ -123,6 +123,11 @@ def chosen_by_hand(status: str) -> bool:
     return status in CHOSEN_BY_HAND
 
 
+def likely_choice(status: str) -> ProblemStatus:
+    """The status a coordinator most likely chooses next: closing an open problem in work, else (re)viewing it."""
+    return Status.CLOSED if status in (Status.UNDER_REVIEW, *FOLLOWS_PARTNERSHIPS) else Status.UNDER_REVIEW
+
+
 def status_for_partnerships(status: str, stages: Iterable[str]) -> ProblemStatus:
     """The status an open problem should have, given its partnerships' stages; a finished one keeps its own.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from matcher import lifecycle
 from matcher.auth import coordinator_required
 from matcher.coordinators import bp
 from matcher.coordinators.conflicts import Conflict
@@ -52,6 +53,7 @@ def _forms(problem, **given) -> dict:
     else:
         forms["answers"] = given["answers"]
     if "status" not in given:
+        forms["status"].status.data = lifecycle.likely_choice(problem.status).value
         forms["status"].version.data = problem.version
     return forms
 

@@ -84,16 +84,26 @@ def change_status(problem: Problem, status: str, coordinator: Coordinator, note:
                                     "or record a partnership's stage instead.")
         if not lifecycle.can_change(problem.status, status):
             raise CoordinationError(lifecycle.refusal("problem", Status(problem.status).label, Status(status).label))
-        active = problem_status.active_partnerships(problem) if not lifecycle.is_open(status) else []
-        if active:
+        active = problem_status.active_partnerships(problem)
+        ending_with_partnerships = bool(active) and not lifecycle.is_open(status)
+        if ending_with_partnerships:
             _settle_partnerships(active, coordinator, partnerships_choice, outcome)
+        elif lifecycle.is_open(problem.status):
+            _refuse_out_of_step(problem, status, active)
         problem_status.move(problem, status, actor(coordinator),
-                            **({"partnerships": partnerships_choice} if active else {}))
+                            **({"partnerships": partnerships_choice} if ending_with_partnerships else {}))
         if lifecycle.is_open(status):  # reopened: partnerships kept running make it introduced or partnered
             problem_status.follow_partnerships(problem, actor(coordinator))
         body = f"Status changed to {Status(status).label}." + (f"\n{note}" if note else "")
         db.session.add(ProblemUpdate(problem_id=problem.id, author="coordinator", kind="note",
                                      body=body, visible_to_agency=False))
+
+
+def _refuse_out_of_step(problem: Problem, status: str, active: list) -> None:
+    """An open problem's status cannot contradict its active partnerships (they decide introduced/partnered)."""
+    if lifecycle.status_for_partnerships(status, [p.stage for p in active]) != status:
+        raise CoordinationError(f"This problem has active partnerships, so it stays “{Status(problem.status).label}”."
+                                " Record on each partnership that it closed or the researcher declined first.")
 
 
 def _settle_partnerships(active: list, coordinator: Coordinator, choice: str, outcome: str) -> None:

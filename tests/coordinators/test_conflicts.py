@@ -165,6 +165,8 @@ def test_moves_outside_the_tables_are_refused_with_a_clear_message(coord_client,
                                  data={"stage-stage": "introduced"})
     assert response.status_code == 409
     assert "A partnership cannot go from “Under way” to “Introduced”." in page_of(response)
+    with pytest.raises(CoordinationError, match="has active partnerships, so it stays “Partnership under way”"):
+        problem_updates.change_status(problem, "under-review", coordinator)
     problem_updates.change_status(problem, "closed", coordinator, partnerships_choice="keep")
     with pytest.raises(CoordinationError, match="cannot go from “Closed” to “Withdrawn”"):
         problem_updates.change_status(problem, "withdrawn", coordinator)
