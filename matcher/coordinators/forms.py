@@ -126,7 +126,7 @@ class NoteForm(FlaskForm):
 class StatusForm(FlaskForm):
     """Move the problem to another status; closing one with active partnerships asks what becomes of them."""
 
-    status = SelectField("New status", choices=[(s.value, s.label) for s in lifecycle.CHOSEN_BY_HAND],
+    status = SelectField("New status", choices=[SelectChoice(s.value, s.label) for s in lifecycle.CHOSEN_BY_HAND],
                          validators=[InputRequired("Please choose a status.")])
     partnerships = RadioField("Its active partnerships, if you close or withdraw it", choices=[
         SelectChoice(problem_updates.CLOSE_PARTNERSHIPS, "Close them too, with the outcome below"),
