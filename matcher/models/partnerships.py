@@ -70,6 +70,7 @@ class PartnershipEvent(db.Model):
     )
 
     partnership: Mapped[Partnership] = relationship(back_populates="events")
+    coordinator = relationship("Coordinator")
 
 
 class PartnershipNote(db.Model):

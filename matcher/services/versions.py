@@ -38,6 +38,7 @@ def lock(record) -> None:
     so no `onupdate` stamp (a problem's updated_at) fires.
     """
     table = type(record).__tablename__
+    db.session.flush()  # the refresh below must not drop changes this unit of work made earlier
     db.session.execute(text(f"UPDATE {table} SET version = version WHERE id = :id"), {"id": record.id})
     db.session.refresh(record)
 
