@@ -115,8 +115,8 @@ def close_problem(partnership_id: int):
     except StaleEdit as error:
         form.version.data = problem.version
         return render_partnership(partnership, 409, close_form=form, conflict=Conflict.of("close", error))
-    except CoordinationError as error:
-        form.note.errors.append(str(error))
+    except CoordinationError as error:  # e.g. closed already, or a partnership taken up again meanwhile
+        flash(str(error), "error")
         return render_partnership(partnership, 409, close_form=form)
     flash("The problem is closed.")
     return redirect(url_for("coordinators.partnership", partnership_id=partnership.id), code=303)

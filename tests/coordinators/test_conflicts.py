@@ -242,3 +242,14 @@ def test_a_closed_problem_can_keep_its_partnerships_running_by_choice_and_reopen
     problem_updates.change_status(problem, "under-review", coordinator)  # reopened
     db.session.expire_all()
     assert problem.status == "introduced"  # its running partnership puts it back in step
+
+
+def test_closing_the_problem_from_a_stale_partnership_page_says_who_closed_it(coord_client, introduced, dana):
+    partnerships.record_stage(introduced, "declined", dana)
+    page = page_of(coord_client.get(f"/coordinators/partnerships/{introduced.id}"))
+    version = shown_version(page, "close-version")
+    problem_updates.change_status(introduced.problem, "closed", dana)
+    response = coord_client.post(f"/coordinators/partnerships/{introduced.id}/close-problem",
+                                 data={"close-version": version})
+    assert response.status_code == 409
+    assert "Dana Deputy changed the status from “Under review” to “Closed”" in words_of(page_of(response))
