@@ -6,6 +6,8 @@ database and used in seed files; labels are what people read.
 
 from __future__ import annotations
 
+from matcher import lifecycle
+
 Vocabulary = tuple[tuple[str, str], ...]
 
 TOPICS: Vocabulary = (
@@ -99,30 +101,14 @@ FUNDING: Vocabulary = (
     ("grant", "Applying for a grant"),
 )
 
-PROBLEM_STATUSES: Vocabulary = (
-    ("new", "New"),
-    ("under-review", "Under review"),
-    ("introduced", "Researchers introduced"),
-    ("partnered", "Partnership under way"),
-    ("closed", "Closed"),
-    ("withdrawn", "Withdrawn"),
-)
+# Statuses and stages, and the moves between them, live in matcher.lifecycle; these are views of them.
+PROBLEM_STATUSES: Vocabulary = lifecycle.vocabulary(lifecycle.ProblemStatus)
 
-OPEN_PROBLEM_STATUSES = ("new", "under-review", "introduced", "partnered")
+OPEN_PROBLEM_STATUSES = lifecycle.OPEN_STATUSES
 
-PARTNERSHIP_STAGES: Vocabulary = (
-    ("introduced", "Introduced"),
-    ("first-meeting", "First meeting"),
-    ("agreement", "Agreement or MOU"),
-    ("data-access", "Data access / IRB"),
-    ("under-way", "Under way"),
-    ("report-delivered", "Report delivered"),
-    ("closed", "Closed"),
-    ("declined", "Researcher declined"),
-)
+PARTNERSHIP_STAGES: Vocabulary = lifecycle.vocabulary(lifecycle.PartnershipStage)
 
-# Partnerships in these stages no longer count against a researcher's capacity.
-INACTIVE_PARTNERSHIP_STAGES = ("closed", "declined")
+INACTIVE_PARTNERSHIP_STAGES = lifecycle.INACTIVE_STAGES
 
 PARTNERSHIP_OUTCOMES: Vocabulary = (
     ("evaluation-completed", "Evaluation completed"),

@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from matcher import taxonomy
+from matcher import lifecycle, taxonomy
 from matcher.agencies.forms import (
     DEFAULT_DISTANCE,
     FundingAndDistance,
@@ -30,6 +30,7 @@ from matcher.agencies.forms import (
     prefer_nearby_field,
 )
 from matcher.forms import MultiCheckboxField, vocabulary_choices
+from matcher.services import problem_updates
 
 TEXT_LIMIT = 5000
 
@@ -64,16 +65,26 @@ class QueueFilterForm(FlaskForm):
     page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1, max=10_000)])
 
 
+def seen_version(field) -> int | None:
+    """The record's version a form showed: None when the form sent none, 0 (always stale) when it is garbled."""
+    raw = str(field.data or "").strip()
+    if not raw:
+        return None
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else 0
+
+
 class SuggestionActionForm(FlaskForm):
     """Shortlist a suggestion or put it back to pending."""
 
     suggestion_id = HiddenField(validators=[DataRequired()])
+    version = HiddenField()  # the decision's version as shown: a decision over someone else's is refused
 
 
 class RejectForm(FlaskForm):
     """Reject a suggestion, saying why."""
 
     suggestion_id = HiddenField(validators=[DataRequired()])
+    version = HiddenField()
     reason = StringField("Reason", validators=[
         DataRequired("Please say why this researcher is not a fit."),
         Length(max=500, message="Please keep the reason under 500 characters."),
@@ -113,13 +124,21 @@ class NoteForm(FlaskForm):
 
 
 class StatusForm(FlaskForm):
-    """Move the problem to another status."""
+    """Move the problem to another status; closing one with active partnerships asks what becomes of them."""
 
-    status = SelectField("New status", choices=vocabulary_choices(taxonomy.PROBLEM_STATUSES),
+    status = SelectField("New status", choices=[SelectChoice(s.value, s.label) for s in lifecycle.CHOSEN_BY_HAND],
                          validators=[InputRequired("Please choose a status.")])
+    partnerships = RadioField("Its active partnerships, if you close or withdraw it", choices=[
+        SelectChoice(problem_updates.CLOSE_PARTNERSHIPS, "Close them too, with the outcome below"),
+        SelectChoice(problem_updates.KEEP_PARTNERSHIPS,
+                     "Keep them running (they still count against the researchers' capacity)"),
+    ], validators=[Optional()])
+    outcome = SelectField("Outcome of the partnerships closed", choices=vocabulary_choices(
+        taxonomy.PARTNERSHIP_OUTCOMES, blank="Choose the outcome"), default="")
     note = StringField("Why (optional, internal)", validators=[
         Optional(), Length(max=500, message="Please keep this under 500 characters."),
     ])
+    version = HiddenField()  # the problem's version as shown: a change over someone else's is refused
     submit = SubmitField("Change status")
 
 
@@ -161,23 +180,35 @@ class StageForm(FlaskForm):
     note = StringField("Note (optional)", validators=[
         Optional(), Length(max=1000, message="Please keep the note under 1,000 characters."),
     ])
+    version = HiddenField()  # the partnership's version as shown: a change over someone else's is refused
     submit = SubmitField("Record stage")
 
     def validate_outcome(self, field) -> None:
         """Closing a partnership needs an outcome."""
         from wtforms.validators import ValidationError
 
-        if self.stage.data == "closed" and not field.data:
+        if self.stage.data == lifecycle.Stage.CLOSED and not field.data:
             raise ValidationError("Please choose the outcome before closing the partnership.")
 
 
-class PartnershipNotesForm(FlaskForm):
-    """The partnership's running notes."""
+class PartnershipNoteForm(FlaskForm):
+    """A dated, signed note added to the partnership (appended: it never overwrites anyone's)."""
 
-    notes = TextAreaField("Notes", validators=[
-        Optional(), Length(max=TEXT_LIMIT, message=f"Please keep the notes under {TEXT_LIMIT:,} characters."),
+    body = TextAreaField("Add a note", validators=[
+        DataRequired("Please write the note."),
+        Length(max=TEXT_LIMIT, message=f"Please keep the note under {TEXT_LIMIT:,} characters."),
     ])
-    submit = SubmitField("Save notes")
+    submit = SubmitField("Add note")
+
+
+class CloseProblemForm(FlaskForm):
+    """Close the problem once its last active partnership has ended."""
+
+    note = StringField("Why (optional, internal)", validators=[
+        Optional(), Length(max=500, message="Please keep this under 500 characters."),
+    ])
+    version = HiddenField()  # the problem's version as shown
+    submit = SubmitField("Close the problem")
 
 
 class AssignmentForm(FlaskForm):

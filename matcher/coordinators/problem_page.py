@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import abort, render_template, request
 from flask_login import current_user
 
+from matcher import lifecycle
 from matcher.auth import coordinator_required
 from matcher.coordinators import bp, card_notices
+from matcher.coordinators.conflicts import Conflict
 from matcher.coordinators.forms import (
     NOBODY,
     AnswersForm,
@@ -20,6 +22,7 @@ from matcher.coordinators.forms import (
     StatusForm,
     SuggestionActionForm,
     owner_choices,
+    seen_version,
 )
 from matcher.models.types import utcnow
 from matcher.ranking.exclusions import Exclusion
@@ -33,7 +36,7 @@ from matcher.services import (
     problem_updates,
     suggestion_search,
 )
-from matcher.services.coordination import CoordinationError
+from matcher.services.coordination import CoordinationError, StaleEdit
 from matcher.services.matching import WEAK_MATCH
 
 FORMS = {
@@ -63,7 +66,8 @@ def _forms(problem, **given) -> dict:
     else:
         forms["answers"] = given["answers"]
     if "status" not in given:
-        forms["status"].status.data = problem.status
+        forms["status"].status.data = lifecycle.likely_choice(problem.status).value
+        forms["status"].version.data = problem.version
     return forms
 
 
@@ -72,12 +76,13 @@ def _suggestion_choices(suggestions) -> list[tuple[int, str]]:
 
 
 def render_problem(problem, code: int = 200, rejecting: int | None = None, sent=None, notice=None,
-                   found=None, **given):
+                   found=None, conflict: Conflict | None = None, **given):
     """The problem page; a form sent with errors keeps its input and messages.
 
     sent is the form that was refused (its errors are summed up at the top, linking to each field);
     notice is the message for one card ({"anchor", "message", "category"}), else the one left by a redirect;
-    found are researchers looked up by search, scored for this problem.
+    found are researchers looked up by search, scored for this problem; conflict is a save refused because
+    someone changed the record meanwhile (shown at its form with what changed).
     """
     problem_review.ensure_suggestions(problem)
     suggestions = problem_review.suggestions_for(problem)
@@ -98,7 +103,7 @@ def render_problem(problem, code: int = 200, rejecting: int | None = None, sent=
         sent=sent, notice=notice, notice_placed=bool(notice) and notice["anchor"] in anchors,
         reasons=suggestion_search.current_exclusions(problem, [e.researcher for e in exclusions]),
         exclusion_labels={reason.value: reason.label for reason in Exclusion}, search=search, found=found,
-        suggested={s.researcher_id: s for s in suggestions}, anyway=given.get("anyway"),
+        suggested={s.researcher_id: s for s in suggestions}, anyway=given.get("anyway"), conflict=conflict,
     ), code
 
 
@@ -161,7 +166,9 @@ def shortlist(problem_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        suggestion = decisions.shortlist(problem, _suggestion_id(form), current_user)
+        suggestion = decisions.shortlist(problem, _suggestion_id(form), current_user, seen=seen_version(form.version))
+    except StaleEdit as error:
+        return render_problem(problem, 409, conflict=Conflict.of("decision", error, _suggestion_id(form)))
     except CoordinationError as error:
         return refused(problem, error, f"suggestion-{_suggestion_id(form)}")
     return done(problem, f"{suggestion.researcher.name} is on the shortlist.", f"suggestion-{suggestion.id}")
@@ -176,7 +183,9 @@ def reconsider(problem_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        suggestion = decisions.reconsider(problem, _suggestion_id(form), current_user)
+        suggestion = decisions.reconsider(problem, _suggestion_id(form), current_user, seen=seen_version(form.version))
+    except StaleEdit as error:
+        return render_problem(problem, 409, conflict=Conflict.of("decision", error, _suggestion_id(form)))
     except CoordinationError as error:
         return refused(problem, error, f"suggestion-{_suggestion_id(form)}")
     return done(problem, f"{suggestion.researcher.name} is back among the pending suggestions.",
@@ -197,7 +206,9 @@ def reject(problem_id: int):
         return invalid(problem, form, f"suggestion-{sid}", rejecting=sid, reject=form)
     sid = _suggestion_id(form)
     try:
-        suggestion = decisions.reject(problem, sid, current_user, form.reason.data)
+        suggestion = decisions.reject(problem, sid, current_user, form.reason.data, seen=seen_version(form.version))
+    except StaleEdit as error:  # the reason typed is kept in the form (or in the notice, if the form is gone)
+        return render_problem(problem, 409, rejecting=sid, reject=form, conflict=Conflict.of("decision", error, sid))
     except CoordinationError as error:
         return refused(problem, error, f"suggestion-{sid}")
     return done(problem, f"{suggestion.researcher.name} was rejected for this problem.", f"suggestion-{sid}")
@@ -261,7 +272,15 @@ def change_status(problem_id: int):
     if not form.validate_on_submit():
         return invalid(problem, form, ANCHORS["status"], status=form)
     try:
-        problem_updates.change_status(problem, form.status.data, current_user, form.note.data or "")
+        problem_updates.change_status(problem, form.status.data, current_user, form.note.data or "",
+                                      seen=seen_version(form.version), partnerships_choice=form.partnerships.data or "",
+                                      outcome=form.outcome.data or "")
+    except StaleEdit as error:
+        form.version.data = problem.version  # saving again now overrides, knowingly
+        return render_problem(problem, 409, status=form, conflict=Conflict.of("status", error))
+    except problem_updates.ChoiceNeeded as error:
+        getattr(form, error.field).errors.append(str(error))
+        return render_problem(problem, 409, sent=form, status=form)
     except CoordinationError as error:
         return refused(problem, error, ANCHORS["status"], sent=form, status=form)
     return done(problem, "Status changed.", ANCHORS["status"])

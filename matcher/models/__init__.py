@@ -6,7 +6,7 @@ from matcher.models.contacts import ContactRequest, ContactStatus
 from matcher.models.corpus import CorpusVersion
 from matcher.models.drafts import ProfileDraft
 from matcher.models.outbox import OutboxMessage
-from matcher.models.partnerships import Partnership, PartnershipEvent
+from matcher.models.partnerships import Partnership, PartnershipEvent, PartnershipNote
 from matcher.models.problems import Problem, ProblemUpdate
 from matcher.models.researchers import (
     CentreMembership,
@@ -30,6 +30,7 @@ __all__ = [
     "OutboxMessage",
     "Partnership",
     "PartnershipEvent",
+    "PartnershipNote",
     "Problem",
     "ProfileDraft",
     "ProblemUpdate",

@@ -8,8 +8,8 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.extensions import db
+from matcher.lifecycle import Stage, counts_against_capacity
 from matcher.models.types import NEVER_REUSE_IDS, utcnow
-from matcher.taxonomy import INACTIVE_PARTNERSHIP_STAGES
 
 
 class Partnership(db.Model):
@@ -25,9 +25,10 @@ class Partnership(db.Model):
     researcher_id: Mapped[int] = mapped_column(
         ForeignKey("researchers.id", ondelete="CASCADE"), index=True
     )
-    stage: Mapped[str] = mapped_column(String(30), default="introduced", index=True)
+    stage: Mapped[str] = mapped_column(String(30), default=Stage.INTRODUCED.value, index=True)
     outcome: Mapped[str | None] = mapped_column(String(40))
-    notes: Mapped[str] = mapped_column(Text, default="")
+    # Bumped with every change of stage: a form carries the version it showed, and a stale save is refused.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     introduced_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
 
@@ -39,11 +40,17 @@ class Partnership(db.Model):
         passive_deletes=True,
         order_by="PartnershipEvent.at",
     )
+    notes: Mapped[list[PartnershipNote]] = relationship(
+        back_populates="partnership",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="(PartnershipNote.created_at.desc(), PartnershipNote.id.desc())",
+    )
 
     @property
     def is_active(self) -> bool:
         """Active partnerships count against the researcher's capacity."""
-        return self.stage not in INACTIVE_PARTNERSHIP_STAGES
+        return counts_against_capacity(self.stage)
 
 
 class PartnershipEvent(db.Model):
@@ -63,3 +70,25 @@ class PartnershipEvent(db.Model):
     )
 
     partnership: Mapped[Partnership] = relationship(back_populates="events")
+    coordinator = relationship("Coordinator")
+
+
+class PartnershipNote(db.Model):
+    """A dated, signed note on a partnership: appended, never overwritten."""
+
+    __tablename__ = "partnership_notes"
+    __table_args__ = NEVER_REUSE_IDS
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(
+        ForeignKey("partnerships.id", ondelete="CASCADE"), index=True
+    )
+    # None for notes kept from before notes were signed, or when the account is gone.
+    coordinator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coordinators.id", ondelete="SET NULL")
+    )
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    partnership: Mapped[Partnership] = relationship(back_populates="notes")
+    coordinator = relationship("Coordinator")

@@ -63,6 +63,8 @@ class Problem(db.Model):
         ForeignKey("researchers.id", ondelete="SET NULL")
     )
     status: Mapped[str] = mapped_column(String(20), default="new", index=True)
+    # Bumped with every change of status: a form carries the version it showed, and a stale save is refused.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
     is_sample: Mapped[bool] = mapped_column(default=False)
     sample_key: Mapped[str | None] = mapped_column(String(20), unique=True)

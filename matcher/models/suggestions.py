@@ -47,6 +47,8 @@ class Suggestion(db.Model):
     )
     # Exclusion codes a coordinator overrode, with a reason (decision_reason), to introduce this researcher.
     overridden: Mapped[list | None] = mapped_column(JSON)
+    # Bumped with every decision: a form carries the version it showed, and a stale decision is refused.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     problem = relationship("Problem")

@@ -19,10 +19,15 @@ from werkzeug.routing import BuildError
 
 from matcher import taxonomy
 from matcher.extensions import db
-from matcher.mail import external_url, queue_email, recipient_at_daily_cap
+from matcher.lifecycle import Stage, Status
+from matcher.mail import (
+    external_url,
+    queue_email,
+    recipient_at_daily_cap,
+)
 from matcher.models import OutboxMessage, Partnership, Problem, ProblemUpdate, Researcher
 from matcher.models.types import utcnow
-from matcher.services import audit, ownership
+from matcher.services import audit, ownership, problem_status
 from matcher.services.geo import lookup_zip
 from matcher.services.transactions import unit_of_work
 from matcher.task_queue import enqueue_safely
@@ -274,8 +279,8 @@ def progress(problem: Problem, partnerships: list[Partnership]) -> list[Step]:
     introduced → partnership under way."""
     status = problem.status
     introduced = bool(partnerships) or status in ("introduced", "partnered")
-    under_way = status == "partnered" or any(
-        p.stage not in ("introduced", "first-meeting", "declined") for p in partnerships
+    under_way = status == Status.PARTNERED or any(
+        p.stage not in (Stage.INTRODUCED, Stage.FIRST_MEETING, Stage.DECLINED) for p in partnerships
     )
     asked = any(u.author == "coordinator" and u.kind == "question" for u in problem.updates)
     reviewed = introduced or asked or status in ("under-review", "closed")
@@ -316,12 +321,10 @@ def withdraw(problem: Problem, reason: str = "") -> None:
     if is_finished(problem):
         raise ProblemClosedError(problem.status)
     with unit_of_work():
-        previous = problem.status
-        problem.status = "withdrawn"
+        problem_status.move(problem, Status.WITHDRAWN, "agency", action="problem.withdrawn")
         problem.withdrawn_reason = reason
         db.session.add(ProblemUpdate(
             problem=problem, author="agency", kind="withdrawal", visible_to_agency=True,
             body=reason or "Withdrawn without a reason given.",
         ))
-        audit.record("agency", "problem.withdrawn", "problem", problem.id, previous_status=previous)
         _queue_coordinator_notices(problem, "Problem statement withdrawn", "agency_withdrew", reason=reason)

@@ -7,16 +7,23 @@ another unit it becomes part of it.
 
 from __future__ import annotations
 
-from matcher import taxonomy
+from matcher import lifecycle, taxonomy
 from matcher.extensions import db
 from matcher.models import Coordinator, Problem, Suggestion
-from matcher.models.types import utcnow
 
 MAX_TEXT = 5000
 
 
 class CoordinationError(ValueError):
     """An action that cannot be done, with a message for the coordinator."""
+
+
+class StaleEdit(CoordinationError):
+    """A save made from a page showing an older version of the record; `changes` says what changed since."""
+
+    def __init__(self, message: str, changes: list) -> None:
+        super().__init__(message)
+        self.changes = changes
 
 
 def actor(coordinator: Coordinator) -> str:
@@ -34,18 +41,7 @@ def find_suggestion(problem: Problem, suggestion_id: int) -> Suggestion:
 
 def require_open(problem: Problem) -> None:
     """Refuse to act on a problem that is no longer open."""
-    if problem.status not in taxonomy.OPEN_PROBLEM_STATUSES:
+    if not lifecycle.is_open(problem.status):
         label = taxonomy.label(taxonomy.PROBLEM_STATUSES, problem.status).lower()
         raise CoordinationError(f"This problem is {label}. Reopen it before acting on it.")
 
-
-def start_review(problem: Problem) -> None:
-    """A new problem is under review once a coordinator decides on a suggestion."""
-    if problem.status == "new":
-        problem.status = "under-review"
-
-
-def decide(suggestion: Suggestion, decision: str, coordinator: Coordinator, reason: str = "") -> None:
-    """Record a decision on a suggestion, with who made it and when."""
-    suggestion.decision, suggestion.decision_reason = decision, reason
-    suggestion.decided_by_id, suggestion.decided_at = coordinator.id, utcnow()

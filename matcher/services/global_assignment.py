@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from matcher import taxonomy
+from matcher import lifecycle, taxonomy
 from matcher.extensions import db
 from matcher.models import Coordinator, Partnership, Problem, Suggestion
 from matcher.ranking.assignment_solver import solve_assignment
@@ -24,7 +24,7 @@ from matcher.services.introductions import introduce_many
 from matcher.services.problem_review import ensure_suggestions, free_capacity
 from matcher.services.transactions import unit_of_work
 
-ASSIGNABLE_STATUSES = ("new", "under-review")
+ASSIGNABLE_STATUSES = lifecycle.ASSIGNABLE_STATUSES
 MIN_PER_PROBLEM, MAX_PER_PROBLEM = 1, 3
 
 

@@ -20,8 +20,9 @@ from matcher.models import (
 )
 from matcher.models.types import utcnow
 from matcher.ranking.exclusions import Exclusion
-from matcher.services import audit, matching, ownership, suggestion_search
-from matcher.services.coordination import MAX_TEXT, CoordinationError, actor, decide, find_suggestion, require_open
+from matcher.services import audit, matching, ownership, problem_status, suggestion_search
+from matcher.services.coordination import MAX_TEXT, CoordinationError, actor, find_suggestion, require_open
+from matcher.services.decisions import decide
 from matcher.services.problem_review import partnerships_for
 from matcher.services.transactions import unit_of_work
 
@@ -135,8 +136,7 @@ def _introduce(problem: Problem, suggestions: list[Suggestion], coordinator: Coo
         audit.record(actor(coordinator), "problem.introduced", "partnership", partnership.id,
                      problem_id=problem.id, researcher_id=researcher.id, suggestion_id=suggestion.id,
                      **({"overridden": reasons, "override_reason": override_reason[:500]} if reasons else {}))
-    if problem.status in ("new", "under-review"):
-        problem.status = "introduced"
+    problem_status.follow_partnerships(problem, actor(coordinator))
     return queued
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import case, exists, func, or_, select
 
 from matcher import taxonomy
 from matcher.extensions import db
+from matcher.lifecycle import Status
 from matcher.models import Partnership, PartnershipEvent, Problem, ProblemUpdate, Researcher, Suggestion
 from matcher.models.types import has_slug
 from matcher.services.ownership import coordinator_name
@@ -49,7 +50,7 @@ def queue_query(filters: QueueFilters):
     text = filters.q.strip()
     if text:
         query = query.where(_matches_search(text))
-    is_new = case((Problem.status == "new", 0), else_=1)
+    is_new = case((Problem.status == Status.NEW.value, 0), else_=1)
     return query.order_by(is_new, Problem.created_at, Problem.id)
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.sql.visitors import InternalTraversal
 
 from matcher import taxonomy
 from matcher.extensions import db
-from matcher.models import AuditEvent, Partnership, Problem, Researcher, Suggestion
+from matcher.models import AuditEvent, Coordinator, Partnership, PartnershipNote, Problem, Researcher, Suggestion
 from matcher.models.types import slug_items
 from matcher.services import audit_log
 
@@ -199,10 +199,23 @@ def _partnerships() -> Iterator[list]:
         .join(Problem, Partnership.problem_id == Problem.id)
         .order_by(Partnership.id).execution_options(yield_per=1000)
     )
+    notes = _partnership_notes()
     for p, name, agency in db.session.execute(query):
         yield [p.id, p.problem_id, agency, p.researcher_id, name, _label(taxonomy.PARTNERSHIP_STAGES, p.stage),
                _label(taxonomy.PARTNERSHIP_OUTCOMES, p.outcome), _when(p.introduced_at), _when(p.closed_at),
-               p.notes]
+               "\n\n".join(notes.get(p.id, []))]
+
+
+def _partnership_notes() -> dict[int, list[str]]:
+    """Each partnership's signed notes as text, newest first ("date, name: note")."""
+    query = (select(PartnershipNote, Coordinator.name)
+             .outerjoin(Coordinator, PartnershipNote.coordinator_id == Coordinator.id)
+             .order_by(PartnershipNote.created_at.desc(), PartnershipNote.id.desc()))
+    notes: dict[int, list[str]] = {}
+    for note, author in db.session.execute(query):
+        signed = f"{_when(note.created_at)}, {author or 'earlier notes'}"
+        notes.setdefault(note.partnership_id, []).append(f"{signed}: {note.body}")
+    return notes
 
 
 def _audit() -> Iterator[list]:

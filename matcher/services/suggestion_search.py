@@ -9,8 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from matcher.extensions import db
 from matcher.models import Coordinator, Problem, Researcher, Suggestion
 from matcher.models.types import utcnow
-from matcher.services import audit, directory, matching
-from matcher.services.coordination import CoordinationError, actor, require_open, start_review
+from matcher.services import audit, directory, matching, problem_status
+from matcher.services.coordination import CoordinationError, actor, require_open
 from matcher.services.transactions import unit_of_work
 
 SEARCH_RESULTS = 10
@@ -74,7 +74,7 @@ def add_suggestion(problem: Problem, researcher_id: int, coordinator: Coordinato
     try:
         with unit_of_work():
             row = store_added(problem, found, coordinator)
-            start_review(problem)
+            problem_status.start_review(problem, actor(coordinator))
             audit.record(actor(coordinator), "suggestion.added", "suggestion", row.id, problem_id=problem.id,
                          researcher_id=researcher.id, rank=row.rank, score=row.score)
     except IntegrityError as error:  # another coordinator (or a recompute) stored them a moment ago

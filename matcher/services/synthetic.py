@@ -321,8 +321,7 @@ def _insert_partnerships(rng: random.Random, by_status: dict[str, list[int]],
         closed = stage in ("closed", "declined")
         rows.append({"problem_id": pid, "researcher_id": rid, "stage": stage, "introduced_at": introduced,
                      "closed_at": introduced + timedelta(days=30) if closed else None,
-                     "outcome": rng.choice(taxonomy.slugs(taxonomy.PARTNERSHIP_OUTCOMES)) if closed else None,
-                     "notes": ""})
+                     "outcome": rng.choice(taxonomy.slugs(taxonomy.PARTNERSHIP_OUTCOMES)) if closed else None})
     for chunk in _batches(len(rows)):
         part = [rows[i] for i in chunk]
         with unit_of_work():

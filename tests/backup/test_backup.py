@@ -13,6 +13,7 @@ from matcher.models import (
     OutboxMessage,
     Partnership,
     PartnershipEvent,
+    PartnershipNote,
     Problem,
     ProblemUpdate,
     Researcher,
@@ -25,6 +26,7 @@ from matcher.services import (
     index_cache,
     introductions,
     matching,
+    partnerships,
     problem_review,
     problem_updates,
 )
@@ -50,7 +52,8 @@ def _fill_the_site(db):
     suggestions = problem_review.suggestions_for(first)
     decisions.shortlist(first, suggestions[0].id, coordinator)
     decisions.reject(first, suggestions[1].id, coordinator, "Too far away — «unicode» ✓")
-    introductions.introduce(first, [suggestions[0].id], coordinator, "Meet each other!")
+    introduced = introductions.introduce(first, [suggestions[0].id], coordinator, "Meet each other!")
+    partnerships.add_note(introduced[0], "First call on Monday", coordinator)
     problem_updates.add_note(first, "Internal note", coordinator)
     db.session.add(ProblemUpdate(problem=problems[1], author="agency", kind="info", body="More data: CAD 2019–2024"))
     db.session.commit()
@@ -79,8 +82,8 @@ def test_export_import_export_is_identical(runner, busy_site, tmp_path):
     result = runner.invoke(args=["export", "--output", str(first)])
     assert result.exit_code == 0, result.output
     exported = json.loads(first.read_text(encoding="utf-8"))["tables"]
-    for model in (Researcher, Problem, Suggestion, Partnership, PartnershipEvent, OutboxMessage, AuditEvent,
-                  ProblemUpdate):
+    for model in (Researcher, Problem, Suggestion, Partnership, PartnershipEvent, PartnershipNote, OutboxMessage,
+                  AuditEvent, ProblemUpdate):
         assert exported[model.__tablename__], f"nothing in {model.__tablename__}: the test proves too little"
     assert set(exported) == {t.name for t in tables()}
 

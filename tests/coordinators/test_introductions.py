@@ -119,6 +119,6 @@ def test_status_changes_are_recorded(coord_client, small_world):
     db.session.expire_all()
     assert problem.status == "closed"
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "problem.status_changed"))
-    assert event.details == {"previous": "new", "status": "closed"}
+    assert event.details == {"previous": "new", "status": "closed", "version": 2}
     refused = coord_client.post(f"/coordinators/problems/{problem.id}/question", data={"question-body": "Still?"})
     assert refused.status_code == 409 and "This problem is closed" in refused.data.decode()

@@ -125,9 +125,9 @@ def test_configured_team_address_still_gets_notices_of_unassigned_problems(coord
 def test_follow_ups_decisions_and_partnership_events_show_who_did_them(coord_client, coordinator, dana,
                                                                        small_world):
     problem, ada, bo = small_world["problem"], small_world["ada"], small_world["bo"]
+    problem_updates.change_status(problem, "under-review", dana)
     problem_updates.ask_question(problem, "How many blocks?", dana)
     problem_updates.add_note(problem, "Called the captain.", coordinator)
-    problem_updates.change_status(problem, "under-review", dana)
     agency_answers.change_answers(problem, {"funding": "grant", "funding_deadline": date(2027, 3, 1),
                                             "max_distance_miles": None, "in_person_only": False}, coordinator)
     coord_client.get(f"/coordinators/problems/{problem.id}")  # ranks the researchers
@@ -138,7 +138,7 @@ def test_follow_ups_decisions_and_partnership_events_show_who_did_them(coord_cli
     partnerships.record_stage(partnership, "first-meeting", dana)
 
     writers = [(u.kind, u.coordinator_id) for u in problem.updates]
-    assert writers == [("question", dana.id), ("note", coordinator.id), ("note", dana.id),
+    assert writers == [("note", dana.id), ("question", dana.id), ("note", coordinator.id),
                        ("note", coordinator.id)]
     page = coord_client.get(f"/coordinators/problems/{problem.id}").data.decode()
     history = page[page.index('id="h-updates"'):page.index('id="h-suggestions"')]

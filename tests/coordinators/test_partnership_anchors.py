@@ -19,6 +19,7 @@ def test_a_stage_returns_to_its_card_and_a_refused_one_is_summed_up(coord_client
 
 
 def test_notes_return_to_their_card(coord_client, introduced):  # noqa: F811
-    done = coord_client.post(f"/coordinators/partnerships/{introduced.id}/notes", data={"notes-notes": "Met Tue."})
+    done = coord_client.post(f"/coordinators/partnerships/{introduced.id}/notes", data={"note-body": "Met Tue."})
     assert done.status_code == 303 and done.location.endswith("#notes-card")
-    assert message_at(coord_client.get(done.location).get_data(as_text=True), "notes-card") == "Notes saved."
+    page = coord_client.get(done.location).get_data(as_text=True)
+    assert message_at(page, "notes-card") == "Note added." and "Met Tue." in page

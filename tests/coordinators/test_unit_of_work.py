@@ -101,4 +101,4 @@ def test_a_refused_introduction_inside_a_bigger_operation_keeps_the_rest(app, tw
     _db.session.expire_all()
     assert rows[0].decision == "shortlisted" and rows[1].decision == "pending"
     assert _db.session.scalars(select(Partnership)).all() == []
-    assert saved_actions() == ["coordinator.created", "suggestion.shortlisted"]
+    assert saved_actions() == ["coordinator.created", "problem.status_changed", "suggestion.shortlisted"]

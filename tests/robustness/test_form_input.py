@@ -196,10 +196,11 @@ def test_coordinator_sign_in_form(client, db, fresh_index, email, password):
 
 
 COORDINATOR_FORMS = {
-    "question": ["question-body"], "note": ["note-body"], "status": ["status-status", "status-note"],
-    "reject": ["reject-suggestion_id", "reject-reason"], "introduce": ["introduce-suggestion_ids",
-                                                                         "introduce-message"],
-    "shortlist": ["suggestion_id"], "reconsider": ["suggestion_id"],
+    "question": ["question-body"], "note": ["note-body"],
+    "status": ["status-status", "status-note", "status-partnerships", "status-outcome", "status-version"],
+    "reject": ["reject-suggestion_id", "reject-reason", "reject-version"],
+    "introduce": ["introduce-suggestion_ids", "introduce-message"],
+    "shortlist": ["suggestion_id", "version"], "reconsider": ["suggestion_id", "version"],
     "answers": ["answers-funding", "answers-funding_deadline", "answers-prefer_nearby", "answers-in_person_only",
                 "answers-max_distance_miles", "answers-seen"],
 }
@@ -229,14 +230,17 @@ def test_coordinator_actions_on_a_problem(app, db, fresh_index, action_and_form)
 @robust
 @given(form=st.fixed_dictionaries({}, optional={
     "stage-stage": hostile_text(30), "stage-on": hostile_text(30), "stage-outcome": hostile_text(30),
-    "stage-note": hostile_text(), "notes-notes": hostile_text(), "mode": hostile_text(20),
+    "stage-note": hostile_text(), "stage-version": hostile_text(10), "note-body": hostile_text(),
+    "close-note": hostile_text(), "close-version": hostile_text(10), "mode": hostile_text(20),
     "pair": st.lists(hostile_text(20), max_size=3), "per_problem": hostile_text(10)}))
 def test_coordinator_partnership_and_assignment_forms(app, db, fresh_index, form):
     with example_world() as world:
         client = app.test_client()
         client.post("/coordinators/sign-in", data={"email": "coord@example.org", "password": PASSWORD})
         for path in (f"/coordinators/partnerships/{world.partnership_id}/stage",
-                     f"/coordinators/partnerships/{world.partnership_id}/notes", "/coordinators/assignment/accept",
+                     f"/coordinators/partnerships/{world.partnership_id}/notes",
+                     f"/coordinators/partnerships/{world.partnership_id}/close-problem",
+                     "/coordinators/assignment/accept",
                      f"/coordinators/outbox/{world.message_id}/resend"):
             assert_handled(client.post(path, data=form), path)
         query = {k: v for k, v in form.items() if isinstance(v, str)}

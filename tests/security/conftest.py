@@ -8,7 +8,15 @@ import pytest
 from flask import url_for
 
 from matcher.extensions import db as _db
-from matcher.models import OutboxMessage, Partnership, ProblemUpdate, Publication, ResearchCentre, Suggestion
+from matcher.models import (
+    OutboxMessage,
+    Partnership,
+    PartnershipNote,
+    ProblemUpdate,
+    Publication,
+    ResearchCentre,
+    Suggestion,
+)
 from matcher.services import accounts, centres, index_cache
 from tests.conftest import as_researcher
 from tests.factories import make_problem, make_researcher
@@ -68,7 +76,8 @@ def build_world(text: str = "") -> World:
                                   body=f"Which years? {text}"))
     suggestion = Suggestion(problem_id=problem.id, researcher_id=other.id, rank=1, score=0.5,
                             model_version="test", decision="rejected", decision_reason=f"Too far {text}")
-    partnership = Partnership(problem_id=problem.id, researcher_id=researcher.id, notes=f"Met twice. {text}")
+    partnership = Partnership(problem_id=problem.id, researcher_id=researcher.id,
+                              notes=[PartnershipNote(body=f"Met twice. {text}")])
     message = OutboxMessage(to="pat@example.gov", subject=f"Hello {text}", body=f"Body {text}", status="failed",
                             last_error=f"refused {text}")
     _db.session.add_all([suggestion, partnership, message])
