@@ -9,13 +9,11 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
-    RadioField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from matcher import taxonomy
@@ -178,29 +176,6 @@ class PartnershipNotesForm(FlaskForm):
         Optional(), Length(max=TEXT_LIMIT, message=f"Please keep the notes under {TEXT_LIMIT:,} characters."),
     ])
     submit = SubmitField("Save notes")
-
-
-class AssignmentForm(FlaskForm):
-    """How many researchers to propose for each open problem (GET)."""
-
-    class Meta:
-        csrf = False
-
-    per_problem = IntegerField("Researchers per problem", default=1, validators=[
-        InputRequired("Please enter a number from 1 to 3."),
-        NumberRange(min=1, max=3, message="Please enter a number from 1 to 3."),
-    ])
-    submit = SubmitField("Propose")
-
-
-class AcceptProposalForm(FlaskForm):
-    """Accept the ticked part of a proposal."""
-
-    mode = RadioField("With the ticked researchers", default="shortlist", choices=[
-        SelectChoice("shortlist", "Shortlist them (no e-mails yet)"),
-        SelectChoice("introduce", "Introduce them now (e-mails both sides)"),
-    ], validators=[InputRequired("Please choose what to do.")])
-    submit = SubmitField("Accept ticked proposals")
 
 
 class ResendForm(FlaskForm):

@@ -9,7 +9,7 @@ from matcher import taxonomy
 from matcher.auth import coordinator_required
 from matcher.coordinators import bp
 from matcher.coordinators.forms import PartnershipNotesForm, StageForm
-from matcher.models.types import utcnow
+from matcher.local_time import local_today
 from matcher.services import partnerships as service
 from matcher.services.coordination import CoordinationError
 
@@ -40,7 +40,7 @@ def render_partnership(partnership, code: int = 200, stage_form=None, notes_form
     if stage_form is None:
         stage_form = StageForm(prefix="stage", formdata=None)
         stage_form.stage.data = _next_stage(partnership.stage)
-        stage_form.on.data = utcnow().date()
+        stage_form.on.data = local_today()
     if notes_form is None:
         notes_form = PartnershipNotesForm(prefix="notes", formdata=None, data={"notes": partnership.notes})
     return render_template(
