@@ -158,6 +158,8 @@ def test_applying_introduces_the_confirmed_rows_with_the_note_and_closes_the_pro
     mails = db.session.scalars(select(OutboxMessage)).all()
     assert sorted(m.to for m in mails) == ["alpha@example.gov", "ben@example.edu"]
     assert all("Ben has worked with your chief before." in m.body for m in mails)
+    # Delivered (logged: no MAIL_SERVER) once the whole unit committed, not when a savepoint was released.
+    assert {m.status for m in mails} == {"logged"}
     proposal = stored()
     assert proposal.status == "applied" and proposal.personal_note == "Ben has worked with your chief before."
     assert [r.outcome for r in proposal.rows if r.researcher.name == "Ben"] == ["introduced"]
