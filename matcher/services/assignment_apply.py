@@ -129,9 +129,7 @@ def apply(proposal_id: int, row_ids: list[int], coordinator: Coordinator, *, per
     """Introduce the chosen rows in one unit of work and close the proposal; refuse all if any row went stale."""
     note = (personal_note or "").strip()[:MAX_TEXT]
     with unit_of_work():
-        proposal = find_open(proposal_id)
-        db.session.execute(select(AssignmentProposal.id).where(AssignmentProposal.id == proposal.id)
-                           .with_for_update())
+        proposal = find_open(proposal_id, lock=True)
         checked = plan(proposal, row_ids)
         if checked.refused:
             raise StaleProposal(checked)
@@ -152,7 +150,7 @@ def apply(proposal_id: int, row_ids: list[int], coordinator: Coordinator, *, per
 def shortlist_rows(proposal_id: int, row_ids: list[int], coordinator: Coordinator) -> int:
     """Shortlist the chosen rows' suggestions (no e-mails); the proposal stays open."""
     with unit_of_work():
-        proposal = find_open(proposal_id)
+        proposal = find_open(proposal_id, lock=True)
         checked = plan(proposal, row_ids)
         if checked.refused:
             raise StaleProposal(checked)

@@ -238,9 +238,10 @@ def keep(per_problem: int, coordinator: Coordinator) -> AssignmentProposal:
     return stored
 
 
-def find_open(proposal_id: int) -> AssignmentProposal:
-    """The open proposal with this id, refused once it was applied or discarded."""
-    proposal = db.session.get(AssignmentProposal, proposal_id)
+def find_open(proposal_id: int, lock: bool = False) -> AssignmentProposal:
+    """The open proposal with this id, refused once it was applied or discarded; locked (and read afresh) to
+    change it, so two coordinators cannot both apply or discard it."""
+    proposal = db.session.get(AssignmentProposal, proposal_id, with_for_update=lock, populate_existing=lock)
     if proposal is None or not proposal.is_open:
         raise CoordinationError("This proposal was applied or discarded in the meantime.")
     return proposal
@@ -249,7 +250,7 @@ def find_open(proposal_id: int) -> AssignmentProposal:
 def discard(proposal_id: int, coordinator: Coordinator) -> None:
     """Close an open proposal without acting on it."""
     with unit_of_work():
-        proposal = find_open(proposal_id)
+        proposal = find_open(proposal_id, lock=True)
         proposal.status, proposal.closed_by_id, proposal.closed_at = PROPOSAL_DISCARDED, coordinator.id, utcnow()
         audit.record(actor(coordinator), "assignment.discarded", "assignment_proposal", proposal.id)
 
