@@ -17,9 +17,16 @@ from sqlalchemy.orm import selectinload
 
 from matcher import taxonomy
 from matcher.extensions import db
-from matcher.models import AssignmentProposal, AssignmentProposalRow, Coordinator, Partnership, Problem, Suggestion
+from matcher.models import (
+    AssignmentProposal,
+    AssignmentProposalRow,
+    Coordinator,
+    Partnership,
+    Problem,
+    Researcher,
+    Suggestion,
+)
 from matcher.models.assignment import PROPOSAL_DISCARDED, PROPOSAL_OPEN
-from matcher.models.researchers import Researcher
 from matcher.models.types import utcnow
 from matcher.ranking.assignment_solver import solve_assignment
 from matcher.services import audit, matching
