@@ -88,7 +88,8 @@ def confirm_proposal(proposal_id: int):
     """Every e-mail that applying the ticked rows will send, for a last look and an optional note."""
     try:
         proposal = service.find_open(proposal_id)
-        checked = applying.plan(proposal, applying.parse_row_ids(request.args.getlist("row")))
+        rows = applying.parse_row_ids(request.args.getlist("row"))
+        checked = applying.plan(proposal, rows) if rows else applying.Plan()  # the page says nothing would be sent
     except CoordinationError as error:
         flash(f"{error}", "error")
         return redirect(url_for("coordinators.assignment"), code=303)

@@ -8,7 +8,16 @@ import pytest
 from flask import url_for
 
 from matcher.extensions import db as _db
-from matcher.models import OutboxMessage, Partnership, ProblemUpdate, Publication, ResearchCentre, Suggestion
+from matcher.models import (
+    AssignmentProposal,
+    AssignmentProposalRow,
+    OutboxMessage,
+    Partnership,
+    ProblemUpdate,
+    Publication,
+    ResearchCentre,
+    Suggestion,
+)
 from matcher.services import accounts, index_cache
 from tests.conftest import as_researcher
 from tests.factories import make_problem, make_researcher
@@ -31,6 +40,7 @@ class World:
     status_token: str
     partnership_id: int
     message_id: int
+    proposal_id: int
 
 
 def build_world(text: str = "") -> World:
@@ -68,10 +78,13 @@ def build_world(text: str = "") -> World:
     partnership = Partnership(problem_id=problem.id, researcher_id=researcher.id, notes=f"Met twice. {text}")
     message = OutboxMessage(to="pat@example.gov", subject=f"Hello {text}", body=f"Body {text}", status="failed",
                             last_error=f"refused {text}")
-    _db.session.add_all([suggestion, partnership, message])
+    proposal = AssignmentProposal(settings={"per_problem": 1}, total=0.5, created_by_id=coordinator.id, rows=[
+        AssignmentProposalRow(problem_id=problem.id, researcher_id=other.id, score=0.5, rank=1,
+                              problem_status=problem.status, free_capacity=1)])
+    _db.session.add_all([suggestion, partnership, message, proposal])
     _db.session.commit()
     return World(coordinator.id, researcher.id, other.id, hidden.id, centre.id, other_centre.id, problem.id,
-                 problem.status_token, partnership.id, message.id)
+                 problem.status_token, partnership.id, message.id, proposal.id)
 
 
 @pytest.fixture
@@ -103,6 +116,7 @@ def rule_values(world: World) -> dict[str, object]:
         "name": "problems", "centre_id": world.centre_id, "researcher_id": world.researcher_id,
         "token": world.status_token, "reason": "register", "action": "hide", "filename": "css/site.css",
         "coordinator_id": world.coordinator_id, "change": "deactivate",  # refused: the only active coordinator
+        "proposal_id": world.proposal_id,
     }
 
 
