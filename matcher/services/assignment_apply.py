@@ -31,7 +31,7 @@ class PlannedEmail:
     to: str
     recipient: str
     problem: Problem
-    about: str
+    introduces: str  # whom the e-mail introduces: the researchers to an agency, the agency to a researcher
 
 
 @dataclass
@@ -51,9 +51,9 @@ class Plan:
         for rows in by_problem.values():
             problem = rows[0].problem
             names = ", ".join(row.researcher.name for row in rows)
-            mails.append(PlannedEmail(problem.email, problem.contact_name, problem, f"Introduction to {names}"))
-            mails.extend(PlannedEmail(row.researcher.email, row.researcher.name, problem,
-                                      f"Introduction to {problem.agency_name}") for row in rows)
+            mails.append(PlannedEmail(problem.email, problem.contact_name, problem, names))
+            mails.extend(PlannedEmail(row.researcher.email, row.researcher.name, problem, problem.agency_name)
+                         for row in rows)
         return mails
 
 
