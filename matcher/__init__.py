@@ -8,7 +8,7 @@ import sys
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from matcher.config import DEV_SECRET_KEY, DEV_SITE_URL, MIN_PRODUCTION_KEY_BYTES, Config
+from matcher.config import DEV_SECRET_KEY, DEV_SITE_URL, MIN_PRODUCTION_KEY_BYTES, Config, load_zone
 
 if TYPE_CHECKING:  # Flask is imported when an app is built, so `import matcher.ranking` stays Flask-free
     from flask import Flask
@@ -49,6 +49,7 @@ def load_config(app: Flask, config: type[Config] | dict | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
     apply_secret_key(app)
     apply_site_url(app)
+    load_zone(app.config["TIMEZONE"])  # an unknown TIMEZONE stops the start with a clear message
 
 
 def apply_secret_key(app: Flask) -> None:

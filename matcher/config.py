@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # Published in the repository: signs nothing outside `flask --debug run` and the tests.
 DEV_SECRET_KEY = "dev-only-not-secret"
@@ -25,6 +26,17 @@ def _normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def load_zone(name: str) -> ZoneInfo:
+    """The zone with this IANA name ('America/New_York'), or a RuntimeError that says how to fix the setting."""
+    try:
+        return ZoneInfo((name or "").strip())
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise RuntimeError(
+            f"TIMEZONE must be an IANA time zone name such as America/New_York, America/Chicago or UTC, "
+            f"not {name!r}. (If every name fails, install the system's tzdata package or the tzdata "
+            "Python package.)") from error
 
 
 class Config:
@@ -119,6 +131,12 @@ class Config:
     # Global assignment considers each problem's best N stored suggestions.
     ASSIGNMENT_TOP_N = int(os.environ.get("ASSIGNMENT_TOP_N", 40))
 
+    # The programme's time zone (an IANA name): dates and times on pages and in e-mails are shown in it, and
+    # "today" (deadlines, dates that may not lie in the future) is judged in it. The agencies and researchers
+    # are in the United States, where UTC's midnight falls in the previous evening; Eastern time is where most
+    # of them live. A programme run from elsewhere sets its own; create_app refuses an unknown name.
+    TIMEZONE = os.environ.get("TIMEZONE", "America/New_York")
+
     SEED_DIR = os.environ.get(
         "SEED_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "seed")
     )
@@ -142,3 +160,5 @@ class TestConfig(Config):
     # Tasks run where they are enqueued; tests about asynchrony start a real consumer (tests/fixtures/worker.py).
     TASKS_IMMEDIATE = True
     TASK_QUEUE_URL = "memory://"
+    # Existing tests read times as UTC; the time zone tests set a zone of their own.
+    TIMEZONE = "UTC"

@@ -44,6 +44,8 @@ def deliver_after_this_commit(message: OutboxMessage) -> None:
 def _enqueue_deliveries(session: Session) -> None:
     # No SQL may run on the committing session here: ids come from the identity map (set at flush), and the
     # job runs in an app context of its own, with a session of its own.
+    if session.in_nested_transaction():  # SQLAlchemy fires this for a released SAVEPOINT too: wait for the real commit
+        return
     messages = session.info.pop(AWAITING_COMMIT, [])
     ids = list(dict.fromkeys(inspect(m).identity[0] for m in messages if inspect(m).identity))
     if not ids or not has_app_context():

@@ -29,7 +29,7 @@ from matcher.forms import (
     vocabulary_choices,
     zip_matches_state,
 )
-from matcher.models.types import utcnow
+from matcher.local_time import local_today
 
 DESCRIPTION_MIN, DESCRIPTION_MAX = 50, 5000
 TITLE_MIN, TITLE_MAX = 5, 200
@@ -143,7 +143,7 @@ class FundingAndDistance:
             return
         if field.data is None and not field.process_errors:
             raise ValidationError("Please give the grant's deadline (your best estimate is fine).")
-        if field.data is not None and field.data < utcnow().date() and field.data != self.kept_deadline:
+        if field.data is not None and field.data < local_today() and field.data != self.kept_deadline:
             raise ValidationError("This date has passed. Please give the grant's next deadline.")
 
     def funding_and_distance(self) -> dict:

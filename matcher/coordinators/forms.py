@@ -211,29 +211,6 @@ class CloseProblemForm(FlaskForm):
     submit = SubmitField("Close the problem")
 
 
-class AssignmentForm(FlaskForm):
-    """How many researchers to propose for each open problem (GET)."""
-
-    class Meta:
-        csrf = False
-
-    per_problem = IntegerField("Researchers per problem", default=1, validators=[
-        InputRequired("Please enter a number from 1 to 3."),
-        NumberRange(min=1, max=3, message="Please enter a number from 1 to 3."),
-    ])
-    submit = SubmitField("Propose")
-
-
-class AcceptProposalForm(FlaskForm):
-    """Accept the ticked part of a proposal."""
-
-    mode = RadioField("With the ticked researchers", default="shortlist", choices=[
-        SelectChoice("shortlist", "Shortlist them (no e-mails yet)"),
-        SelectChoice("introduce", "Introduce them now (e-mails both sides)"),
-    ], validators=[InputRequired("Please choose what to do.")])
-    submit = SubmitField("Accept ticked proposals")
-
-
 class ResendForm(FlaskForm):
     """Resend one failed message."""
 

@@ -10,7 +10,7 @@ from matcher.auth import coordinator_required
 from matcher.coordinators import bp, card_notices
 from matcher.coordinators.conflicts import Conflict
 from matcher.coordinators.forms import CloseProblemForm, PartnershipNoteForm, StageForm, seen_version
-from matcher.models.types import utcnow
+from matcher.local_time import local_today
 from matcher.services import partnerships as service
 from matcher.services import problem_updates
 from matcher.services.coordination import CoordinationError, StaleEdit
@@ -54,7 +54,7 @@ def render_partnership(partnership, code: int = 200, stage_form=None, note_form=
     if stage_form is None:
         stage_form = StageForm(prefix="stage", formdata=None)
         stage_form.stage.data = lifecycle.next_stage(partnership.stage).value
-        stage_form.on.data = utcnow().date()
+        stage_form.on.data = local_today()
         stage_form.version.data = partnership.version
     if close_form is None:
         close_form = CloseProblemForm(prefix="close", formdata=None)

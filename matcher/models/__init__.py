@@ -1,6 +1,7 @@
 """The data model, one module per area; import models from here."""
 
 from matcher.models.accounts import Coordinator
+from matcher.models.assignment import AssignmentProposal, AssignmentProposalRow
 from matcher.models.audit import AuditEvent
 from matcher.models.contacts import ContactRequest, ContactStatus
 from matcher.models.corpus import CorpusVersion
@@ -19,6 +20,8 @@ from matcher.models.researchers import (
 from matcher.models.suggestions import Suggestion
 
 __all__ = [
+    "AssignmentProposal",
+    "AssignmentProposalRow",
     "AuditEvent",
     "CentreMembership",
     "CentreRole",

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 
 from sqlalchemy import Select, or_, select
 
 from matcher.extensions import db
+from matcher.local_time import local_day_utc
 from matcher.models import AuditEvent, Coordinator, Researcher
 from matcher.services import audit
 from matcher.services.transactions import unit_of_work
@@ -44,9 +45,9 @@ def events_query(wanted: AuditFilter) -> Select:
     if wanted.record_id is not None:
         query = query.where(AuditEvent.record_id == wanted.record_id)
     if wanted.date_from:
-        query = query.where(AuditEvent.at >= datetime.combine(wanted.date_from, time.min))
+        query = query.where(AuditEvent.at >= local_day_utc(wanted.date_from)[0])
     if wanted.date_to:  # the whole of the last day (31 December 9999 has no day after it)
-        query = query.where(AuditEvent.at <= datetime.combine(wanted.date_to, time.max))
+        query = query.where(AuditEvent.at <= local_day_utc(wanted.date_to)[1])
     return query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from matcher import lifecycle, taxonomy
 from matcher.extensions import db
 from matcher.lifecycle import Stage
+from matcher.local_time import local_noon_utc, local_today
 from matcher.models import Coordinator, Partnership, PartnershipEvent, PartnershipNote, Suggestion
 from matcher.models.types import utcnow
 from matcher.services import audit, matching, problem_status, versions
@@ -38,13 +39,14 @@ def list_partnerships(stage: str = "", active_only: bool = False) -> list[Partne
 
 
 def _moment(on: date | None) -> datetime:
-    """The time to record for a stage reached on a given day (now when the day is today or unset)."""
+    """The time to record for a stage reached on a given day of the programme's zone (now when today or unset)."""
     now = utcnow()
-    if on is None or on == now.date():
+    today = local_today(now)
+    if on is None or on == today:
         return now
-    if on > now.date():
+    if on > today:
         raise CoordinationError("The date cannot be in the future.")
-    return datetime.combine(on, time(12, 0))
+    return local_noon_utc(on)
 
 
 def record_stage(partnership: Partnership, stage: str, coordinator: Coordinator, *, note: str = "",

@@ -11,7 +11,8 @@ from tests.factories import make_researcher
 OPEN_TO_ALL = {"coordinators.sign_in", "coordinators.sign_out", "coordinators.unlock",  # no account needed
                "coordinators.forgot_password", "coordinators.accept_invitation", "coordinators.reset_password"}
 SAMPLE_VALUES = {"problem_id": 1, "partnership_id": 1, "message_id": 1, "name": "problems", "coordinator_id": 1,
-                 "change": "deactivate", "centre_id": 1, "membership_id": 1, "decision": "approve"}
+                 "change": "deactivate", "centre_id": 1, "membership_id": 1, "decision": "approve",
+                 "proposal_id": 1}
 
 
 def coordinator_urls(app) -> list[tuple[str, str]]:

@@ -46,10 +46,14 @@ def test_ids_posted_to_the_coordinator_workspace(app, db, fresh_index, value):
     response = client.post(f"/coordinators/problems/{world.problem_id}/reject",
                            data={"reject-suggestion_id": value, "reject-reason": ""})
     assert response.status_code in (400, 409)
-    response = client.post("/coordinators/assignment/accept",
-                           data={"pair": [f"{world.problem_id}:{value}", f"{value}:1"], "mode": "shortlist"})
-    assert response.status_code == 303
-    assert "Nothing was saved" in client.get(response.location).get_data(as_text=True)
+    for action in ("review", "apply"):
+        response = client.post(f"/coordinators/assignment/proposals/1/{action}", data={"row": [value, "1"]})
+        assert response.status_code == 303, (action, value)
+        assert "The proposal was not understood" in client.get(response.location).get_data(as_text=True)
+    response = client.post("/coordinators/assignment/keep", data={"per_problem": value})
+    assert "Nothing was kept" in client.get(response.location).get_data(as_text=True)
+    for query in (f"row={value}", f"first={value}&second=2"):
+        assert client.get(f"/coordinators/assignment?{query}").status_code == 200
 
 
 def test_a_researcher_editing_with_an_odd_capacity_keeps_the_profile(app, db, fresh_index):

@@ -9,6 +9,8 @@ from flask import url_for
 
 from matcher.extensions import db as _db
 from matcher.models import (
+    AssignmentProposal,
+    AssignmentProposalRow,
     OutboxMessage,
     Partnership,
     PartnershipNote,
@@ -40,6 +42,7 @@ class World:
     partnership_id: int
     message_id: int
     membership_id: int
+    proposal_id: int
 
 
 def build_world(text: str = "") -> World:
@@ -80,10 +83,13 @@ def build_world(text: str = "") -> World:
                               notes=[PartnershipNote(body=f"Met twice. {text}")])
     message = OutboxMessage(to="pat@example.gov", subject=f"Hello {text}", body=f"Body {text}", status="failed",
                             last_error=f"refused {text}")
-    _db.session.add_all([suggestion, partnership, message])
+    proposal = AssignmentProposal(settings={"per_problem": 1}, total=0.5, created_by_id=coordinator.id, rows=[
+        AssignmentProposalRow(problem_id=problem.id, researcher_id=other.id, score=0.5, rank=1,
+                              problem_status=problem.status, free_capacity=1)])
+    _db.session.add_all([suggestion, partnership, message, proposal])
     _db.session.commit()
     return World(coordinator.id, researcher.id, other.id, hidden.id, centre.id, other_centre.id, problem.id,
-                 problem.status_token, partnership.id, message.id, researcher.membership.id)
+                 problem.status_token, partnership.id, message.id, researcher.membership.id, proposal.id)
 
 
 @pytest.fixture
@@ -116,6 +122,7 @@ def rule_values(world: World) -> dict[str, object]:
         "token": world.status_token, "reason": "register", "action": "hide", "filename": "css/site.css",
         "coordinator_id": world.coordinator_id, "change": "deactivate",  # refused: the only active coordinator
         "membership_id": world.membership_id, "decision": "approve",
+        "proposal_id": world.proposal_id,
     }
 
 
