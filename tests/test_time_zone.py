@@ -106,3 +106,19 @@ def test_the_audit_filter_reads_days_in_the_programmes_zone(db, los_angeles):
     db.session.commit()
     on = lambda day: list(db.session.scalars(events_query(AuditFilter(date_from=day, date_to=day))))  # noqa: E731
     assert event in on(date(2026, 11, 29)) and event not in on(date(2026, 11, 30))
+
+
+def test_a_stage_on_the_local_day_of_an_evening_introduction_is_not_before_it(db, los_angeles):
+    coordinator = accounts.create_coordinator("tz@example.org", "a long enough password", name="Tess Zone")
+    problem, researcher = make_problem(status="introduced"), make_researcher()
+    db.session.add_all([problem, researcher])
+    db.session.flush()
+    # 04:00 UTC on 29 November is 20:00 on 28 November in Los Angeles: the introduction's day there is the 28th.
+    partnership = Partnership(problem_id=problem.id, researcher_id=researcher.id, stage="introduced",
+                              introduced_at=datetime(2026, 11, 29, 4, 0))
+    db.session.add(partnership)
+    db.session.commit()
+    with pytest.raises(CoordinationError, match="before the introduction"):
+        partnerships.record_stage(partnership, "first-meeting", coordinator, on=date(2026, 11, 27))
+    partnerships.record_stage(partnership, "first-meeting", coordinator, on=date(2026, 11, 28))
+    assert partnership.stage == "first-meeting"

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from matcher import lifecycle, taxonomy
 from matcher.extensions import db
 from matcher.lifecycle import Stage
-from matcher.local_time import local_noon_utc, local_today
+from matcher.local_time import local_noon_utc, local_today, to_local
 from matcher.models import Coordinator, Partnership, PartnershipEvent, PartnershipNote, Suggestion
 from matcher.models.types import utcnow
 from matcher.services import audit, matching, problem_status, versions
@@ -68,7 +68,7 @@ def record_stage(partnership: Partnership, stage: str, coordinator: Coordinator,
         versions.check(partnership, seen, "this partnership's stage")
         _check_move(partnership, stage)
         at = _moment(on)
-        if at < partnership.introduced_at.replace(hour=0, minute=0, second=0, microsecond=0):
+        if on is not None and on < to_local(partnership.introduced_at).date():  # days of the programme's zone
             raise CoordinationError("The date cannot be before the introduction.")
         previous = partnership.stage
         partnership.stage = Stage(stage).value
