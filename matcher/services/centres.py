@@ -102,11 +102,7 @@ def create_centre(researcher: Researcher, values: dict) -> ResearchCentre:
         audit.record(actor(researcher), "centre.created", "research_centre", centre.id)
         return centre
 
-    try:
-        with unit_of_work():
-            return operation()
-    except IntegrityError:
-        raise CentreNameTaken(values["name"]) from None
+    return _saved_under_unique_name(values["name"], operation)
 
 
 def update_centre(researcher: Researcher, centre: ResearchCentre, values: dict) -> ResearchCentre:
@@ -126,11 +122,7 @@ def update_centre(researcher: Researcher, centre: ResearchCentre, values: dict) 
         audit.record(actor(researcher), "centre.updated", "research_centre", centre.id)
         return centre
 
-    try:
-        with unit_of_work():
-            return operation()
-    except IntegrityError:
-        raise CentreNameTaken(values["name"]) from None
+    return _saved_under_unique_name(values["name"], operation)
 
 
 def _check_centre_name(name: str, exclude_id: int | None = None) -> None:
@@ -333,3 +325,12 @@ def _settle_administration(centre: ResearchCentre, notify: bool = True) -> None:
     for address in coordinator_addresses() if notify else []:
         queue_email(address, f"{centre.name} has no administrator", "centre_to_coordinators", centre=centre,
                     link=external_url("coordinators.centres"))
+
+
+def _saved_under_unique_name(name: str, operation):
+    """Run a centre's save as one unit of work; a name taken meanwhile (the unique index) is a clear refusal."""
+    try:
+        with unit_of_work():
+            return operation()
+    except IntegrityError:
+        raise CentreNameTaken(name) from None
