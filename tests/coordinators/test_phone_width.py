@@ -42,24 +42,11 @@ def overflowing(page) -> list[str]:
     }""")
 
 
-@pytest.mark.parametrize("path", ["/coordinators/problems/{id}", "/coordinators/reports", "/coordinators/queue",
-                                  "/coordinators/", "/coordinators/partnerships", "/coordinators/queue?owner=mine",
-                                  "/coordinators/queue?owner=unassigned", "/coordinators/assignment",
-                                  "/coordinators/centres"])
-def test_coordinator_pages_fit_a_phone(phone_coordinator, path):
-    page, problem_id = phone_coordinator
-    page.goto(path.format(id=problem_id))
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], overflowing(page)[:5]
-
-
-def test_the_queue_starts_on_the_first_screen(phone_coordinator):
-    page, _ = phone_coordinator
-    page.goto("/coordinators/queue")
-    first_row = page.locator("table.queue tbody tr, .queue-list li, .queue-item").first
-    assert first_row.bounding_box()["y"] < PHONE["height"], "the first problem is below the first screen"
-
-
-# --- pages that need data of their own ------------------------------------------------------------------------------
+def controls_off_screen(page) -> list[str]:
+    """Buttons and fields to the right of the screen, even inside a table that scrolls sideways."""
+    return page.evaluate("""() => [...document.querySelectorAll('button, summary, input, select, textarea')]
+        .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+        .map(e => e.tagName.toLowerCase() + ' ' + (e.textContent.trim() || e.name))""")
 
 
 def sign_in(page, email: str = "coord@example.org") -> None:
@@ -73,6 +60,27 @@ def sign_in(page, email: str = "coord@example.org") -> None:
 
 def assert_fits(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], overflowing(page)[:5]
+    assert controls_off_screen(page) == []
+
+
+@pytest.mark.parametrize("path", ["/coordinators/problems/{id}", "/coordinators/reports", "/coordinators/queue",
+                                  "/coordinators/", "/coordinators/partnerships", "/coordinators/queue?owner=mine",
+                                  "/coordinators/queue?owner=unassigned", "/coordinators/assignment",
+                                  "/coordinators/centres"])
+def test_coordinator_pages_fit_a_phone(phone_coordinator, path):
+    page, problem_id = phone_coordinator
+    page.goto(path.format(id=problem_id))
+    assert_fits(page)
+
+
+def test_the_queue_starts_on_the_first_screen(phone_coordinator):
+    page, _ = phone_coordinator
+    page.goto("/coordinators/queue")
+    first_row = page.locator("table.queue tbody tr, .queue-list li, .queue-item").first
+    assert first_row.bounding_box()["y"] < PHONE["height"], "the first problem is below the first screen"
+
+
+# --- pages that need data of their own ------------------------------------------------------------------------------
 
 
 def test_a_search_with_results_and_an_introduce_anyway_form_fits_a_phone(phone_coordinator):
@@ -87,6 +95,8 @@ def test_a_search_with_results_and_an_introduce_anyway_form_fits_a_phone(phone_c
     found.get_by_text("Introduce anyway…").click()
     expect(found.get_by_role("button", name="Introduce anyway")).to_be_visible()
     assert_fits(page)
+    assert found.locator(".score").evaluate("""e => { const r = document.createRange(); r.selectNodeContents(e);
+                                                     return r.getClientRects().length; }""") == 1, "score broken"
 
 
 def test_a_stored_proposal_and_its_confirmation_fit_a_phone(page, crafted):  # noqa: F811

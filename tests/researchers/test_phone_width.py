@@ -8,16 +8,12 @@ from playwright.sync_api import expect
 
 from matcher.extensions import db
 from matcher.services import centres, links
-from tests.coordinators.test_phone_width import PHONE, overflowing
+from tests.coordinators.test_phone_width import PHONE, assert_fits
 from tests.factories import make_researcher
 
 pytestmark = pytest.mark.browser
 
 CENTRE = "Lakeshore Interdisciplinary Violence Reduction and Community Safety Laboratory"
-
-
-def assert_fits(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], overflowing(page)[:5]
 
 
 def test_the_centre_section_fits_a_phone_for_an_asker_and_an_administrator(app, page):
