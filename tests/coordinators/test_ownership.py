@@ -401,3 +401,19 @@ def test_a_deactivated_owner_neither_signs_introductions_nor_gets_notices(coordi
     db.session.expire_all()
     assert ownership.signing_coordinator(problem, coordinator) == coordinator
     assert ownership.notice_addresses(problem) == ["coordinators@example.org"]
+
+
+def test_an_unassigned_problem_offers_me_once_and_the_others_under_assign(coord_client, coordinator, dana,
+                                                                          small_world):
+    problem = small_world["problem"]
+    page = coord_client.get(f"/coordinators/problems/{problem.id}").data.decode()
+    panel = page[page.index('id="owner-card"'):page.index("</section>", page.index('id="owner-card"'))]
+    assert "Assign to me" in panel and "Or assign to" in panel and "Reassign" not in panel
+    options = panel[panel.index("<select"):panel.index("</select>")]
+    assert "Dana Deputy" in options and "Casey Coordinator" not in options and "Nobody" not in options
+
+    ownership.assign(problem, dana, coordinator)
+    page = coord_client.get(f"/coordinators/problems/{problem.id}").data.decode()
+    panel = page[page.index('id="owner-card"'):page.index("</section>", page.index('id="owner-card"'))]
+    options = panel[panel.index("<select"):panel.index("</select>")]
+    assert "Reassign to" in panel and "Casey Coordinator" in options and "Nobody (unassigned)" in options
