@@ -399,8 +399,13 @@ class JoinCentreForm(FlaskForm):
     submit = SubmitField("Ask to join")
 
     def set_centre_choices(self, centres) -> None:
-        """Offer the existing research centres."""
-        self.centre_id.choices = [(c.id, f"{c.name} ({c.university})") for c in centres]
+        """Offer the existing research centres, none chosen until the researcher picks one."""
+        self.centre_id.choices = [(0, "Choose a centre")] + [(c.id, f"{c.name} ({c.university})") for c in centres]
+
+    def validate_centre_id(self, field) -> None:
+        """The blank first entry is a prompt, not a centre."""
+        if not field.data:
+            raise ValidationError(self.centre_id.not_offered)
 
 
 class CentreForm(FlaskForm):

@@ -40,6 +40,7 @@ def test_a_researcher_asks_to_join_and_the_administrator_approves(client, db):
     sign_in_as(client, asker)
     html = client.get("/researchers/profile").get_data(as_text=True)
     assert "Ask to join" in html and f"{CENTRE['name']} (Example University)" in html
+    assert '<option selected value="0">Choose a centre</option>' in html  # nothing chosen for them
     response = client.post("/researchers/centres/join", data={"centre_id": str(centre.id)}, follow_redirects=True)
     assert "is sent to its administrators" in response.get_data(as_text=True)
     assert "waiting for its administrators' approval" in unescape(response.get_data(as_text=True))
@@ -78,7 +79,7 @@ def test_a_member_cannot_decide_or_appoint(client, db):
 def test_a_tampered_centre_id_is_explained_beside_the_field(client, db):
     centre_with_founder(db)
     sign_in_as(client, saved(db))
-    for tampered in ("abc", "999999", ""):
+    for tampered in ("abc", "999999", "", "0"):
         response = client.post("/researchers/centres/join", data={"centre_id": tampered})
         assert response.status_code == 400
         assert error_beside(response.get_data(as_text=True), "centre_id") == \
