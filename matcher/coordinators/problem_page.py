@@ -68,6 +68,8 @@ def _forms(problem, **given) -> dict:
     if "status" not in given:
         forms["status"].status.data = lifecycle.likely_choice(problem.status).value
         forms["status"].version.data = problem.version
+    allowed = [c for c in forms["status"].status.choices if lifecycle.can_change(problem.status, c.value)]
+    forms["status"].status.choices = allowed or forms["status"].status.choices  # offer only moves the rules allow
     return forms
 
 

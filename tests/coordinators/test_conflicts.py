@@ -253,3 +253,12 @@ def test_closing_the_problem_from_a_stale_partnership_page_says_who_closed_it(co
                                  data={"close-version": version})
     assert response.status_code == 409
     assert "Dana Deputy changed the status from “Under review” to “Closed”" in words_of(page_of(response))
+
+
+def test_the_status_form_offers_only_the_moves_the_rules_allow(coord_client, small_world, coordinator):
+    problem = small_world["problem"]
+    problem_updates.change_status(problem, "closed", coordinator)
+    page = coord_client.get(f"/coordinators/problems/{problem.id}").get_data(as_text=True)
+    select = page[page.index('id="status-status"'):]
+    select = select[:select.index("</select>")]
+    assert "Under review" in select and "Withdrawn" not in select and "Closed" not in select
