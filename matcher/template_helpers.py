@@ -11,6 +11,7 @@ from matcher.auth import is_coordinator, is_researcher
 from matcher.local_time import local_today, to_local
 from matcher.mail import hide_private_links
 from matcher.security import minutes_in_words
+from matcher.services import ownership
 
 
 def vocabulary_label(slug: str, vocabulary_name: str) -> str:
@@ -66,3 +67,5 @@ def init_app(app: Flask) -> None:
     app.add_template_global(taxonomy, "taxonomy")
     app.add_template_global(is_coordinator, "is_coordinator")
     app.add_template_global(is_researcher, "is_researcher")
+    app.add_template_global(ownership.coordinator_name, "coordinator_name")
+    app.add_template_global(ownership.active_coordinators, "active_coordinators")

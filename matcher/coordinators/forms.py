@@ -311,7 +311,7 @@ NOBODY = "none"  # the owner choice that leaves a problem unassigned
 def owner_choices(coordinators, me=None) -> list[SelectChoice]:
     """Active coordinators to give problems to (me first when given), then "nobody"."""
     mine = [SelectChoice("me", "Me")] if me is not None else []
-    others = [SelectChoice(str(c.id), c.name or c.email) for c in coordinators if me is None or c.id != me.id]
+    others = [SelectChoice(str(c.id), c.display_name) for c in coordinators if me is None or c.id != me.id]
     return [*mine, *others, SelectChoice(NOBODY, "Nobody (unassigned)")]
 
 

@@ -50,7 +50,8 @@ ANCHORS = {
 }
 
 
-def _problem(problem_id: int):
+def problem_or_404(problem_id: int):
+    """The problem, or a 404 page when there is none."""
     problem = problem_review.get_problem(problem_id)
     if problem is None:
         abort(404)
@@ -118,7 +119,7 @@ def _page(problem) -> str:
 def problem(problem_id: int):
     """The whole statement, its follow-ups, ranked suggestions and exclusions; with ?find=, researchers found
     by name or keywords, scored for this problem."""
-    problem = _problem(problem_id)
+    problem = problem_or_404(problem_id)
     ownership.note_look(problem, current_user)
     if "find" not in request.args:
         return render_problem(problem)
@@ -148,12 +149,12 @@ def invalid(problem, form, anchor: str, **given):
 
 def _suggestion_id(form) -> int:
     raw = form.suggestion_id.data or ""
-    if not _is_id(raw):
+    if not is_id(raw):
         abort(400)
     return int(raw)
 
 
-def _is_id(raw) -> bool:
+def is_id(raw) -> bool:
     """Whether a posted value can be a record id (ASCII digits that fit the database's integer)."""
     raw = str(raw)
     return raw.isascii() and raw.isdigit() and 0 < int(raw) < 2**31
@@ -163,7 +164,7 @@ def _is_id(raw) -> bool:
 @coordinator_required
 def shortlist(problem_id: int):
     """Put a suggestion on the shortlist."""
-    problem = _problem(problem_id)
+    problem = problem_or_404(problem_id)
     form = SuggestionActionForm()
     if not form.validate_on_submit():
         abort(400)
@@ -180,7 +181,7 @@ def shortlist(problem_id: int):
 @coordinator_required
 def reconsider(problem_id: int):
     """Put a decided suggestion back to pending."""
-    problem = _problem(problem_id)
+    problem = problem_or_404(problem_id)
     form = SuggestionActionForm()
     if not form.validate_on_submit():
         abort(400)
@@ -198,10 +199,10 @@ def reconsider(problem_id: int):
 @coordinator_required
 def reject(problem_id: int):
     """Reject a suggestion with a reason."""
-    problem = _problem(problem_id)
+    problem = problem_or_404(problem_id)
     form = RejectForm(prefix="reject")
     if not form.validate_on_submit():
-        if not _is_id(form.suggestion_id.data or ""):
+        if not is_id(form.suggestion_id.data or ""):
             abort(400)
         sid = int(form.suggestion_id.data)
         form.reason.id = f"reject-reason-{sid}"  # each card has its own reason field: the summary links to it
@@ -220,7 +221,7 @@ def reject(problem_id: int):
 @coordinator_required
 def introduce(problem_id: int):
     """Introduce the ticked researchers: partnerships and e-mails to both sides."""
-    problem = _problem(problem_id)
+    problem = problem_or_404(problem_id)
     form = IntroduceForm(prefix="introduce")
     form.suggestion_ids.choices = _suggestion_choices(problem_review.suggestions_for(problem))
     if not form.validate_on_submit():
@@ -238,7 +239,7 @@ def introduce(problem_id: int):
 @coordinator_required
 def ask_question(problem_id: int):
     """Ask the agency a question; it appears on their status page."""
-    problem = _problem(problem_id)
+    problem = problem_or_404(problem_id)
     form = QuestionForm(prefix="question")
     if not form.validate_on_submit():
         return invalid(problem, form, ANCHORS["question"], question=form)
@@ -254,7 +255,7 @@ def ask_question(problem_id: int):
 @coordinator_required
 def add_note(problem_id: int):
     """Add an internal note."""
-    problem = _problem(problem_id)
+    problem = problem_or_404(problem_id)
     form = NoteForm(prefix="note")
     if not form.validate_on_submit():
         return invalid(problem, form, ANCHORS["note"], note=form)
@@ -269,7 +270,7 @@ def add_note(problem_id: int):
 @coordinator_required
 def change_status(problem_id: int):
     """Move the problem to another status."""
-    problem = _problem(problem_id)
+    problem = problem_or_404(problem_id)
     form = StatusForm(prefix="status")
     if not form.validate_on_submit():
         return invalid(problem, form, ANCHORS["status"], status=form)
@@ -292,7 +293,7 @@ def change_status(problem_id: int):
 @coordinator_required
 def change_answers(problem_id: int):
     """Correct the agency's funding and distance answers, then rank again."""
-    problem = _problem(problem_id)
+    problem = problem_or_404(problem_id)
     form = AnswersForm(problem, prefix="answers")
     if not form.validate_on_submit():
         return invalid(problem, form, ANCHORS["answers"], answers=form)
@@ -315,7 +316,7 @@ def change_answers(problem_id: int):
 @coordinator_required
 def recompute(problem_id: int):
     """Rank the researchers again (decisions are kept)."""
-    problem = _problem(problem_id)
+    problem = problem_or_404(problem_id)
     asked = utcnow()
     problem_review.recompute_suggestions(problem, current_user)
     if problem.suggestions_computed_at is not None and problem.suggestions_computed_at >= asked:
@@ -326,20 +327,17 @@ def recompute(problem_id: int):
 
 # --- Who looks after the problem --------------------------------------------------------------------------------
 
-bp.add_app_template_global(ownership.coordinator_name, "coordinator_name")
-bp.add_app_template_global(ownership.active_coordinators, "active_coordinators")
-
 
 def _seen_owner(form):
     raw = form.seen_owner.data or ""
-    return int(raw) if _is_id(raw) else None
+    return int(raw) if is_id(raw) else None
 
 
 @bp.post("/problems/<int:problem_id>/assign-to-me")
 @coordinator_required
 def assign_to_me(problem_id: int):
     """Take the problem: its notices now come to me."""
-    problem = _problem(problem_id)
+    problem = problem_or_404(problem_id)
     form = AssignToMeForm()
     if not form.validate_on_submit():
         abort(400)
@@ -354,7 +352,7 @@ def assign_to_me(problem_id: int):
 @coordinator_required
 def reassign(problem_id: int):
     """Give the problem to another active coordinator, or to nobody."""
-    problem = _problem(problem_id)
+    problem = problem_or_404(problem_id)
     form = ReassignForm()
     form.owner.choices = owner_choices(ownership.active_coordinators())
     if not form.validate_on_submit():

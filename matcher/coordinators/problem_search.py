@@ -8,7 +8,7 @@ from flask_login import current_user
 from matcher.auth import coordinator_required
 from matcher.coordinators import bp
 from matcher.coordinators.forms import AddSuggestionForm, IntroduceAnywayForm, ResearcherSearchForm
-from matcher.coordinators.problem_page import _is_id, _problem, done, invalid, refused
+from matcher.coordinators.problem_page import done, invalid, is_id, problem_or_404, refused
 from matcher.services import introductions, suggestion_search
 from matcher.services.coordination import CoordinationError
 
@@ -17,7 +17,7 @@ ORIGINS = ("excluded", "found")
 
 def _researcher_id(form) -> int:
     raw = form.researcher_id.data or ""
-    if not _is_id(raw):
+    if not is_id(raw):
         abort(400)
     return int(raw)
 
@@ -34,7 +34,7 @@ def _search_again(problem, text: str) -> dict:
 @coordinator_required
 def add_suggestion(problem_id: int):
     """Add a researcher found by search to the problem's suggestions, scored as the others are."""
-    problem = _problem(problem_id)
+    problem = problem_or_404(problem_id)
     form = AddSuggestionForm(prefix="add")
     if not form.validate_on_submit():
         abort(400)
@@ -51,7 +51,7 @@ def add_suggestion(problem_id: int):
 @coordinator_required
 def introduce_anyway(problem_id: int):
     """Introduce a researcher the exclusion policy leaves out, with the reason recorded."""
-    problem = _problem(problem_id)
+    problem = problem_or_404(problem_id)
     form = IntroduceAnywayForm(prefix="anyway")
     researcher_id = _researcher_id(form)
     origin = form.origin.data if form.origin.data in ORIGINS else "excluded"

@@ -93,7 +93,7 @@ def set_active(coordinator_id: int, change: str):
     except AccountError as error:
         flash(str(error), "error")
         return _back_to_team()
-    name = changed.name or changed.email
+    name = changed.display_name
     if change == "reactivate":
         flash(f"{name} can sign in again.")
     elif changed.id == current_user.id:

@@ -35,6 +35,11 @@ class Coordinator(UserMixin, db.Model):
         return f"coordinator:{self.id}:{self.session_nonce}"
 
     @property
+    def display_name(self) -> str:
+        """How the team sees a coordinator: the name, else the e-mail address."""
+        return self.name or self.email
+
+    @property
     def is_active(self) -> bool:
         """Deactivated coordinators cannot sign in."""
         return self.active

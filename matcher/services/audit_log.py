@@ -63,7 +63,7 @@ def record_types() -> list[str]:
 
 
 def _coordinator_label(coordinator: Coordinator) -> str:
-    name = coordinator.name or coordinator.email
+    name = coordinator.display_name
     return name if coordinator.active else f"{name} (deactivated)"
 
 

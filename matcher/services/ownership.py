@@ -21,7 +21,7 @@ def display_name(coordinator: Coordinator | None) -> str:
     """A coordinator as the team sees them: the name, else the e-mail address; "Coordinator" when unknown."""
     if coordinator is None:
         return "Coordinator"
-    return coordinator.name or coordinator.email
+    return coordinator.display_name
 
 
 def coordinator_name(coordinator_id: int | None) -> str:

@@ -186,7 +186,7 @@ def set_active(coordinator_id: int, active: bool, by: Coordinator) -> Coordinato
             return coordinator
         if not active:
             if [c.id for c in still_active] == [coordinator.id]:
-                raise AccountError(f"{coordinator.name or coordinator.email} is the last active coordinator, "
+                raise AccountError(f"{coordinator.display_name} is the last active coordinator, "
                                    "so the account stays active. Invite or reactivate someone first.")
             coordinator.session_nonce = new_nonce()
             coordinator.link_nonce = new_nonce()
