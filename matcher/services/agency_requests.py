@@ -17,7 +17,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import BuildError
 
-from matcher import taxonomy
+from matcher import lifecycle, taxonomy
 from matcher.extensions import db
 from matcher.lifecycle import Stage, Status
 from matcher.mail import (
@@ -32,7 +32,6 @@ from matcher.services.geo import lookup_zip
 from matcher.services.transactions import unit_of_work
 from matcher.task_queue import enqueue_safely
 
-FINISHED_STATUSES = ("closed", "withdrawn")
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 SUBMITTED_FIELDS = frozenset({
     "agency_name", "agency_type", "contact_name", "contact_role", "email", "phone", "city", "state",
@@ -233,7 +232,7 @@ def find_by_token(token: str) -> Problem | None:
 
 def is_finished(problem: Problem) -> bool:
     """Withdrawn or closed: the agency can read the page but no longer change the statement."""
-    return problem.status in FINISHED_STATUSES
+    return not lifecycle.is_open(problem.status)
 
 
 def agency_updates(problem: Problem) -> list[ProblemUpdate]:
@@ -278,12 +277,12 @@ def progress(problem: Problem, partnerships: list[Partnership]) -> list[Step]:
     """Received → under review (waiting for the agency's answer while a question is open) → researchers
     introduced → partnership under way."""
     status = problem.status
-    introduced = bool(partnerships) or status in ("introduced", "partnered")
+    introduced = bool(partnerships) or status in lifecycle.FOLLOWS_PARTNERSHIPS
     under_way = status == Status.PARTNERED or any(
         p.stage not in (Stage.INTRODUCED, Stage.FIRST_MEETING, Stage.DECLINED) for p in partnerships
     )
     asked = any(u.author == "coordinator" and u.kind == "question" for u in problem.updates)
-    reviewed = introduced or asked or status in ("under-review", "closed")
+    reviewed = introduced or asked or status in (Status.UNDER_REVIEW, Status.CLOSED)
     review = "Under review by a coordinator"
     if open_question(problem) is not None and not is_finished(problem):
         review += ": waiting for your answer"
@@ -293,7 +292,7 @@ def progress(problem: Problem, partnerships: list[Partnership]) -> list[Step]:
         Step("Researchers introduced", introduced),
         Step("Partnership under way", under_way),
     ]
-    if status != "withdrawn":
+    if status != Status.WITHDRAWN:
         done = [step for step in steps if step.done]
         done[-1].current = True
     return steps

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from matcher import taxonomy
+from matcher import lifecycle, taxonomy
 from matcher.extensions import db
 from matcher.models import AssignmentProposal, AssignmentProposalRow, Coordinator, Partnership, Problem, Suggestion
 from matcher.models.assignment import PROPOSAL_APPLIED
@@ -21,7 +21,7 @@ from matcher.services.transactions import unit_of_work
 
 # Statuses in which a kept row may still be introduced: "introduced" when someone introduced another
 # researcher since (the problem's free slots are checked then).
-APPLICABLE_STATUSES = ("new", "under-review", "introduced")
+APPLICABLE_STATUSES = (*lifecycle.ASSIGNABLE_STATUSES, lifecycle.Status.INTRODUCED)
 
 
 @dataclass
